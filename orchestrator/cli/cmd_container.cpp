@@ -1,0 +1,9 @@
+#include <CLI/CLI.hpp>
+
+#include "orchestrator/cli/commands.hpp"
+
+namespace stk::cli {
+
+void register_container(CLI::App& app, CommandContext& ctx) {}
+
+}  // namespace stk::cli

@@ -1,0 +1,21 @@
+#pragma once
+// Each command registers itself on the top-level app from its own file (cmd_<name>.cpp).
+// A command's callback stores its exit code in `exit_code`.
+namespace CLI {
+class App;
+}
+
+namespace stk::cli {
+
+struct GlobalOptions;
+
+struct CommandContext {
+    GlobalOptions& global;
+    int exit_code = 0;
+};
+
+void register_config(CLI::App& app, CommandContext& ctx);
+void register_container(CLI::App& app, CommandContext& ctx);
+void register_version(CLI::App& app, CommandContext& ctx);
+
+}  // namespace stk::cli

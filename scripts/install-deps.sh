@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages stack needs to build, test and run. Idempotent; quiet when
+# everything is already there. Run as root.
+set -euo pipefail
+packages=(
+  cmake g++ make pkg-config ccache     # toolchain
+  libyaml-cpp-dev                      # the stack file parser
+  libboost-dev libboost-filesystem-dev libboost-system-dev   # Asio, Process
+  libspdlog-dev libfmt-dev             # logging and formatting
+  libnl-3-dev libnl-route-3-dev        # netlink: bridges, veths, addresses, routes
+  libseccomp-dev libcap-dev            # the container's seccomp filter and capabilities
+  nlohmann-json3-dev                   # JSON output and state files
+  libcli11-dev                         # the command line
+  catch2                               # tests
+  busybox-static                       # the demo's and the tests' minimal root filesystem
+  iproute2 python3 procps              # tests inspect links and namespaces; the demo serves HTTP
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
