@@ -1,0 +1,28 @@
+#pragma once
+// What the server does with one query packet, decided without sockets: reply now (an answer,
+// NXDOMAIN, FORMERR, NOTIMP), forward it upstream, or drop it.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace stk::net::dns {
+
+class RecordTable;
+
+struct Resolution {
+    enum class Kind { Reply, Forward, Drop };
+    Kind kind = Kind::Drop;
+    std::vector<uint8_t> reply;  // for Reply
+};
+
+// `max_size` is the transport limit (512 for UDP without EDNS, 65535 for TCP); a reply that does
+// not fit is sent with TC set and no answers. Unknown names are forwarded when
+// `forward_unknown`, NXDOMAIN otherwise.
+Resolution resolve_query(std::span<const uint8_t> packet, RecordTable& records,
+                         bool forward_unknown, std::size_t max_size);
+
+// A SERVFAIL reply for `packet` (when every upstream failed); empty if it cannot be parsed.
+std::vector<uint8_t> servfail_reply(std::span<const uint8_t> packet);
+
+}  // namespace stk::net::dns
