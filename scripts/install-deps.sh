@@ -12,6 +12,7 @@ packages=(
   nlohmann-json3-dev                   # JSON output and state files
   libcli11-dev                         # the command line
   catch2                               # tests
+  clang libclang-rt-14-dev             # the loader fuzz target (libFuzzer)
   busybox-static                       # the demo's and the tests' minimal root filesystem
   iproute2 python3 procps              # tests inspect links and namespaces; the demo serves HTTP
 )
