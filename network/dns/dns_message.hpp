@@ -12,6 +12,7 @@ namespace stk::net::dns {
 inline constexpr uint16_t kTypeA = 1;
 inline constexpr uint16_t kTypePtr = 12;
 inline constexpr uint16_t kTypeAaaa = 28;
+inline constexpr uint16_t kTypeOpt = 41;
 inline constexpr uint16_t kTypeAny = 255;
 inline constexpr uint16_t kClassIn = 1;
 

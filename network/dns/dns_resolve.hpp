@@ -16,11 +16,11 @@ struct Resolution {
     std::vector<uint8_t> reply;  // for Reply
 };
 
-// `max_size` is the transport limit (512 for UDP without EDNS, 65535 for TCP); a reply that does
-// not fit is sent with TC set and no answers. Unknown names are forwarded when
-// `forward_unknown`, NXDOMAIN otherwise.
+// Over UDP a reply is limited to 512 bytes, or to the EDNS payload size the query advertises
+// (capped at 1232); one that does not fit is sent with TC set and no answers. Unknown names are
+// forwarded when `forward_unknown`, NXDOMAIN otherwise.
 Resolution resolve_query(std::span<const uint8_t> packet, RecordTable& records,
-                         bool forward_unknown, std::size_t max_size);
+                         bool forward_unknown, bool over_udp);
 
 // A SERVFAIL reply for `packet` (when every upstream failed); empty if it cannot be parsed.
 std::vector<uint8_t> servfail_reply(std::span<const uint8_t> packet);
