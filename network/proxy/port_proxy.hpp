@@ -34,8 +34,10 @@ public:
 
     uint16_t bound_port() const;
 
-private:
+    // The TCP or UDP backend (network/proxy/proxy_impl.hpp); opaque to users.
     struct Impl;
+
+private:
     std::shared_ptr<Impl> impl_;
 };
 
