@@ -4,6 +4,7 @@
 // Loading it in a child is one prctl() with the stored sock_fprog: no allocation, no libseccomp.
 #include <linux/filter.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
