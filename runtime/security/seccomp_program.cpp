@@ -94,6 +94,7 @@ constexpr uint64_t kCloneNamespaceFlags = 0x7E020000;  // CLONE_NEWNS|NEWCGROUP|
 constexpr int kCloneNamespaceBits[] = {17, 25, 26, 27, 28, 29, 30};
 constexpr uint64_t kPersonalities[] = {0x0, 0x8, 0x20000, 0x20008, 0xffffffff};
 constexpr int kAfVsock = 40;
+constexpr uint32_t kDefaultAction = SCMP_ACT_ERRNO(ENOSYS);
 
 uint64_t relevant_capabilities() {
     uint64_t mask = 0;
@@ -122,6 +123,7 @@ struct Ctx {
 
 void add_rule(scmp_filter_ctx ctx, uint32_t action, int nr, std::string_view name,
               unsigned count = 0, const scmp_arg_cmp* args = nullptr) {
+    if (action == kDefaultAction) return;  // libseccomp refuses rules that repeat the default
     int rc = seccomp_rule_add_array(ctx, action, nr, count, args);
     if (rc < 0) throw SysError(fmt::format("seccomp rule for \"{}\"", name), -rc);
 }
@@ -189,7 +191,7 @@ std::vector<sock_filter> export_bpf(scmp_filter_ctx ctx) {
 SeccompProgram::SeccompProgram(uint64_t caps) {
     auto start = std::chrono::steady_clock::now();
     with_context(fmt::format("compile the seccomp program for capabilities {:#x}", caps), [&] {
-        Ctx c{seccomp_init(SCMP_ACT_ERRNO(ENOSYS))};
+        Ctx c{seccomp_init(kDefaultAction)};
         if (!c.ctx) throw Error("seccomp_init failed");
         // A binary tree of syscall numbers keeps the per-syscall cost logarithmic.
         seccomp_attr_set(c.ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
