@@ -15,8 +15,7 @@ void LoadContext::watch(const std::filesystem::path& p) {
     if (std::find(watched.begin(), watched.end(), p) == watched.end()) watched.push_back(p);
 }
 
-Node read_stack_file(const std::filesystem::path& file, const Environment& env, LoadContext& ctx,
-                     const Location& ref) {
+Node parse_stack_file(const std::filesystem::path& file, LoadContext& ctx, const Location& ref) {
     std::ifstream in(file, std::ios::binary);
     if (!in || std::filesystem::is_directory(file))
         throw LoadError(Diagnostic{ref, "", "read stack file \"" + file.string() +
@@ -25,7 +24,10 @@ Node read_stack_file(const std::filesystem::path& file, const Environment& env, 
     std::ostringstream ss;
     ss << in.rdbuf();
     ctx.watch(file);
-    Node root = parse_yaml(ss.str(), file.string());
+    return parse_yaml(ss.str(), file.string());
+}
+
+void finish_stack_file(Node& root, const Environment& env, LoadContext& ctx) {
     if (ctx.interpolate) {
         Diagnostics local;
         interpolate_tree(root, env, local, ctx.warned);
@@ -38,16 +40,27 @@ Node read_stack_file(const std::filesystem::path& file, const Environment& env, 
                           "remove it to avoid potential confusion");
         root.erase("version");
     }
+}
+
+Node read_stack_file(const std::filesystem::path& file, const Environment& env, LoadContext& ctx,
+                     const Location& ref) {
+    Node root = parse_stack_file(file, ctx, ref);
+    finish_stack_file(root, env, ctx);
     return root;
+}
+
+void expand_stack_file(Node& root, const std::filesystem::path& file, const Environment& env,
+                       LoadContext& ctx) {
+    ctx.include_chain.push_back(file);
+    apply_include(root, file, env, ctx);
+    ctx.include_chain.pop_back();
+    apply_extends(root, file, env, ctx);
 }
 
 Node load_stack_file(const std::filesystem::path& file, const Environment& env, LoadContext& ctx,
                      const Location& ref) {
     Node root = read_stack_file(file, env, ctx, ref);
-    ctx.include_chain.push_back(file);
-    apply_include(root, file, env, ctx);
-    ctx.include_chain.pop_back();
-    apply_extends(root, file, env, ctx);
+    expand_stack_file(root, file, env, ctx);
     return root;
 }
 

@@ -23,12 +23,22 @@ struct LoadContext {
     void watch(const std::filesystem::path& p);
 };
 
+// Reads and parses `file` (absolute) without interpolating it.
+Node parse_stack_file(const std::filesystem::path& file, LoadContext& ctx, const Location& ref = {});
+
+// Interpolates a parsed file against `env` and removes `version`.
+void finish_stack_file(Node& root, const Environment& env, LoadContext& ctx);
+
 // Reads `file` (absolute), parses and interpolates it against `env`, removes `version`.
 // `ref` is where the file was named (for the "cannot read" error); may be unknown.
 Node read_stack_file(const std::filesystem::path& file, const Environment& env, LoadContext& ctx,
                      const Location& ref = {});
 
-// read_stack_file, then `include` (relative to `file`'s dir) and `extends`.
+// Applies `include` (relative to `file`'s dir) and `extends` to a finished file.
+void expand_stack_file(Node& root, const std::filesystem::path& file, const Environment& env,
+                       LoadContext& ctx);
+
+// read_stack_file, then expand_stack_file.
 Node load_stack_file(const std::filesystem::path& file, const Environment& env, LoadContext& ctx,
                      const Location& ref = {});
 
