@@ -8,6 +8,7 @@ packages=(
   libboost-dev libboost-filesystem-dev libboost-system-dev   # Asio, Process
   libspdlog-dev libfmt-dev             # logging and formatting
   libnl-3-dev libnl-route-3-dev        # netlink: bridges, veths, addresses, routes
+  libnftables-dev                      # egress masquerade inside a stack network's namespace
   libseccomp-dev libcap-dev            # the container's seccomp filter and capabilities
   nlohmann-json3-dev                   # JSON output and state files
   libcli11-dev                         # the command line

@@ -84,17 +84,15 @@ public:
     void destroy() noexcept;
 
 private:
-    BridgeNetwork(std::string id, NetNamespace netns, Subnet subnet, bool egress,
-                  UniqueFd outside_netns_fd, bool owned);
+    BridgeNetwork(std::string id, NetNamespace netns, Subnet subnet, bool egress, bool owned);
     std::string id_;
     NetNamespace netns_;
     Subnet subnet_;
     bool egress_ = false;
-    UniqueFd outside_netns_fd_;  // where the egress link's outer end lives (when known)
     bool owned_ = false;
 };
 
-// Names of the egress link ends and its /30 transfer subnet for a network id.
+// Names of the egress link's ends: outside (in the outside namespace) and inside.
 std::string egress_outside_name(const std::string& id);
 std::string egress_inside_name(const std::string& id);
 
