@@ -13,12 +13,29 @@
 namespace stk::runtime {
 namespace {
 
+// Stacks longer than mount(2)'s one page of option data: one fsconfig call per layer
+// ("lowerdir+", kernel >= 6.8) takes each path literally, so nothing needs escaping.
+void mount_overlay_per_layer(const std::vector<std::filesystem::path>& lowers,
+                             const RootfsLayout& l) {
+    FsOptions opts;
+    for (const auto& lower : lowers) opts.emplace_back("lowerdir+", lower.string());
+    opts.emplace_back("upperdir", l.upper.string());
+    opts.emplace_back("workdir", l.work.string());
+    UniqueFd mnt = new_fs_mount("overlay", "overlay", opts, 0);
+    UniqueFd target(::open(l.merged.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!target) throw_errno(fmt::format("open \"{}\"", l.merged.string()));
+    attach_mount(mnt.get(), target.get(), l.merged.string());
+}
+
 void mount_overlay(const std::vector<std::filesystem::path>& lowers, const RootfsLayout& l) {
     std::string options = overlay_options(lowers, l.upper, l.work);
-    // mount(2) copies at most one page of option data; longer strings would be cut silently.
-    if (options.size() >= 4096)
-        throw Error(fmt::format("overlay options are {} bytes, over the 4095-byte limit "
-                                "({} layers)", options.size(), lowers.size()));
+    // mount(2) copies at most one page of option data; longer strings would be cut.
+    if (options.size() >= 4096) {
+        with_context(fmt::format("mount an overlay of {} layers on \"{}\"", lowers.size(),
+                                 l.merged.string()),
+                     [&] { mount_overlay_per_layer(lowers, l); });
+        return;
+    }
     if (::mount("overlay", l.merged.c_str(), "overlay", 0, options.c_str()) != 0)
         throw_errno(fmt::format("mount overlay \"{}\" on \"{}\"", options, l.merged.string()));
 }

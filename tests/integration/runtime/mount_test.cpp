@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "runtime/mount/mount_options.hpp"
 #include "tests/integration/runtime/mount_fixture.hpp"
 
 namespace fs = std::filesystem;
@@ -332,4 +333,24 @@ TEST_CASE("mount: remove_rootfs_dirs detaches leftover mounts and never crosses 
     CHECK(WEXITSTATUS(status) == 0);
     CHECK(stk::test::read_text(f.base() / "victim/keep") == "keep\n");
     CHECK_FALSE(fs::exists(layout.dir));
+}
+
+TEST_CASE("mount: an overlay stack longer than one page of options still mounts", "[mount]") {
+    MountFixture f;
+    auto spec = f.spec();
+    spec.rootfs.kind = RootfsSpec::Kind::Layers;
+    std::string long_name(100, 'l');
+    for (int i = 0; i < 50; ++i) {
+        fs::path layer = f.base() / "layers" / (long_name + ",:" + std::to_string(i));
+        fs::create_directories(layer);
+        std::ofstream(layer / ("layer" + std::to_string(i))) << i << "\n";
+        spec.rootfs.lower_dirs.push_back(layer);
+    }
+    spec.rootfs.lower_dirs.push_back(f.rootfs());
+    REQUIRE(overlay_options(spec.rootfs.lower_dirs, "/u", "/w").size() > 4096);
+    auto r = f.run(spec, "echo first=$(cat /layer0) last=$(cat /layer49)\n");
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.output, Catch::Contains("first=0 last=49"));
+    remove_and_check(f, spec, r);
 }
