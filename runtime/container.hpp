@@ -95,6 +95,8 @@ public:
     pid_t pid() const;
     int pidfd() const;  // readable once PID 1 has exited (for event loops)
     std::filesystem::path netns_path() const;  // /proc/<pid>/ns/net, or the joined one
+    int tty_master() const;  // the pty master when spec.process.tty, else -1 (owned here)
+    const ContainerState& state() const;
 
     void signal(int sig);  // to the service process (PID 1 forwards; SIGKILL kills all)
     ExitStatus wait();     // blocks on the pidfd, records the exit in state.json

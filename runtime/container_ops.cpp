@@ -1,0 +1,97 @@
+// By-name operations on recorded containers: they read state.json and reach the live process
+// through a pidfd verified against the recorded start time.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <csignal>
+
+#include "runtime/cgroup/cgroup_manager.hpp"
+#include "runtime/container.hpp"
+#include "runtime/process/pid_identity.hpp"
+#include "runtime/rootfs/rootfs_layout.hpp"
+#include "runtime/state/state_store.hpp"
+#include "runtime/sys/error.hpp"
+#include "runtime/sys/log.hpp"
+
+namespace stk::runtime {
+namespace {
+
+// A recorded live status is only true while PID 1 is the same process.
+ContainerState refreshed(ContainerState s) {
+    if (s.status == Status::Exited) return s;
+    if (!open_verified_pidfd(s.pid, s.pid_start_time)) {
+        s.status = Status::Exited;
+        s.pid = 0;
+    }
+    return s;
+}
+
+}  // namespace
+
+std::optional<ContainerState> find_container(const std::string& name) {
+    validate_container_name(name);
+    auto s = read_state(name);
+    if (!s) return std::nullopt;
+    return refreshed(std::move(*s));
+}
+
+ContainerState inspect(const std::string& name) {
+    auto s = find_container(name);
+    if (!s) throw Error(fmt::format("no such container \"{}\"", name));
+    return *s;
+}
+
+std::vector<ContainerState> list_containers() {
+    std::vector<ContainerState> out;
+    for (const auto& name : list_state_names()) {
+        try {
+            if (auto s = read_state(name)) out.push_back(refreshed(std::move(*s)));
+        } catch (const Error& e) {
+            spdlog::warn("{}", e.what());
+        }
+    }
+    return out;
+}
+
+void kill_container(const std::string& name, int sig) {
+    with_context(fmt::format("kill container \"{}\"", name), [&] {
+        ContainerState s = inspect(name);
+        if (s.status == Status::Exited) throw Error("it is not running");
+        auto pidfd = open_verified_pidfd(s.pid, s.pid_start_time);
+        if (!pidfd) throw Error("it is not running");
+        if (pidfd_send_signal_raw(pidfd->get(), sig) != 0)
+            throw_errno(fmt::format("pidfd_send_signal {} to pid {}", sig, s.pid));
+    });
+}
+
+void remove_container(const std::string& name, bool force) {
+    validate_container_name(name);
+    with_context(fmt::format("remove container \"{}\"", name), [&] {
+        auto s = read_state(name);
+        auto cgroups = make_cgroup_manager();
+        const bool has_cgroup = cgroups->exists(name);
+        if (!s && !has_cgroup && !std::filesystem::exists(container_dir(name)))
+            throw Error("no such container");
+        if (s) {
+            ContainerState live = refreshed(*s);
+            if (live.status != Status::Exited) {
+                if (!force) throw Error("it is running: stop it first or use --force");
+                if (auto pidfd = open_verified_pidfd(live.pid, live.pid_start_time))
+                    pidfd_send_signal_raw(pidfd->get(), SIGKILL);
+            }
+        }
+        // Whatever is left in the cgroup (exec'd processes, a frozen tree) dies with it.
+        if (has_cgroup) cgroups->open(name)->destroy();
+        // The monitor holds this lock until it has recorded the exit: let it finish first so
+        // it does not write into a directory being removed.
+        UniqueFd lock(::open(monitor_lock_file(name).c_str(), O_RDWR | O_CLOEXEC));
+        if (lock) ::flock(lock.get(), LOCK_EX);
+        lock.reset();
+        remove_rootfs_dirs(name);
+        if (std::filesystem::exists(container_dir(name)))
+            throw Error(fmt::format("\"{}\" could not be removed", container_dir(name).string()));
+    });
+}
+
+}  // namespace stk::runtime
