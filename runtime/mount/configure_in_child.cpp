@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/mount.h>
 
+#include "runtime/mount/cgroup_mount.hpp"
 #include "runtime/mount/masked_paths.hpp"
 #include "runtime/mount/pivot_root.hpp"
 #include "runtime/mount/system_mounts.hpp"
@@ -25,10 +26,11 @@ void configure_mounts_in_child(const ContainerSpec& spec, const RootfsLayout& la
         if (!root) throw_errno(fmt::format("open \"{}\"", layout.merged.string()));
         if (spec.rootfs.kind == RootfsSpec::Kind::HostView)
             with_context("hide stack's directories", [&] { hide_stack_dirs_in_host_view(root.get()); });
-        // 3. Kernel filesystems: /proc, /dev, /sys.
+        // 3. Kernel filesystems: /proc, /dev, /sys, /sys/fs/cgroup.
         mount_proc_in_child(root.get());
         mount_dev_in_child(root.get(), spec.resources.shm_size);
         mount_sys_in_child(root.get(), privileged);
+        mount_cgroup_in_child(root.get(), privileged, spec.user_namespace);
         // 4. The caller's mounts, then its /etc files (they win over a user mount of /etc).
         mount_user_mounts_in_child(root.get(), spec.mounts);
         mount_etc_files_in_child(root.get(), spec);

@@ -3,7 +3,8 @@
 // child), single-threaded, before dropping privileges:
 //   makes "/" rslave, mounts the overlay (Layers/HostView) or binds the directory at
 //   layout.merged, mounts /proc, /dev (tmpfs + null zero full random urandom tty, ptmx, fd
-//   links, pts newinstance, shm with spec.resources.shm_size, mqueue), /sys ro, user mounts
+//   links, pts newinstance, shm with spec.resources.shm_size, mqueue), /sys ro, /sys/fs/cgroup ro
+//   (see mount/cgroup_mount.hpp), user mounts
 //   (bind, volume, tmpfs; targets resolved inside the root with openat2 RESOLVE_IN_ROOT and
 //   created when missing), /etc/hosts|hostname|resolv.conf from the spec's files, masked and
 //   read-only paths (skipping missing ones; none when privileged), then pivot_root (never

@@ -354,3 +354,30 @@ TEST_CASE("mount: an overlay stack longer than one page of options still mounts"
     CHECK_THAT(r.output, Catch::Contains("first=0 last=49"));
     remove_and_check(f, spec, r);
 }
+
+TEST_CASE("mount: /sys/fs/cgroup mirrors the host's hierarchies read-only", "[mount]") {
+    MountFixture f;
+    auto spec = f.spec();
+    std::vector<std::string> host_dirs;
+    for (const auto& e : fs::directory_iterator("/sys/fs/cgroup"))
+        if (e.is_directory() && fs::exists(e.path() / "cgroup.procs"))
+            host_dirs.push_back(e.path().filename().string());
+    auto r = f.run(spec,
+                   "echo \"dirs= $(ls /sys/fs/cgroup | tr '\\n' ' ')\"\n"
+                   "echo procs=$(test -r /sys/fs/cgroup/cgroup.procs -o "
+                   "-r /sys/fs/cgroup/memory/cgroup.procs && echo readable)\n"
+                   "echo write=$(mkdir /sys/fs/cgroup/stk-x 2>/dev/null && echo w || echo "
+                   "denied)\n"
+                   "echo subwrite=$(for d in /sys/fs/cgroup/*/; do mkdir ${d}stk-x 2>/dev/null "
+                   "&& echo w; done)\n" +
+                       mount_facts("cgroot", "/sys/fs/cgroup"));
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    auto facts = r.facts();
+    CHECK_THAT(facts["cgroot"], Catch::Contains(" ro,"));
+    CHECK(facts["procs"] == "readable");
+    CHECK(facts["write"] == "denied");
+    CHECK(facts["subwrite"].empty());
+    for (const auto& d : host_dirs) CHECK_THAT(facts["dirs"], Catch::Contains(" " + d + " "));
+    remove_and_check(f, spec, r);
+}
