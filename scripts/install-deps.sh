@@ -11,6 +11,7 @@ packages=(
   libnftables-dev                      # egress masquerade inside a stack network's namespace
   libseccomp-dev libcap-dev            # the container's seccomp filter and capabilities
   nlohmann-json3-dev                   # JSON output and state files
+  libssl-dev                           # SHA-256 of the service config hash (libcrypto)
   libcli11-dev                         # the command line
   catch2                               # tests
   clang libclang-rt-14-dev             # the loader fuzz target (libFuzzer)
