@@ -16,7 +16,7 @@ packages=(
   catch2                               # tests
   clang libclang-rt-14-dev             # the loader fuzz target (libFuzzer)
   busybox-static                       # the demo's and the tests' minimal root filesystem
-  iproute2 python3 procps              # tests inspect links and namespaces; the demo serves HTTP
+  iproute2 python3 procps time bc              # tests inspect links and namespaces; the demo serves HTTP
 )
 missing=()
 for p in "${packages[@]}"; do
