@@ -138,7 +138,7 @@ TEST_CASE("health: one success makes it healthy, even inside the start period") 
     CHECK(since0(m.next_probe_at()) == 10s + 2ms + 30s);
 }
 
-TEST_CASE("health: retries consecutive failures make it unhealthy; one success heals") {
+TEST_CASE("health: retries consecutive failures make it unhealthy, one success heals") {
     HealthMonitor m(cmd_config(1s, 0s, 5s, 2), T0);
     auto probe = [&](int code) {
         TimePoint s = m.next_probe_at();

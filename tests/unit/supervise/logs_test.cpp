@@ -114,7 +114,7 @@ TEST_CASE("logs: --since accepts timestamps, Unix times and durations") {
     CHECK_THROWS_AS(parse_since("17.", now), stk::Error);
 }
 
-TEST_CASE("logs: records round-trip; malformed lines are rejected") {
+TEST_CASE("logs: records round-trip, malformed lines are rejected") {
     LogRecord r{1796083200 * kSec + 42, "stderr", "boom: a b  c"};
     std::string line = format_log_record(r);
     CHECK(line == "2026-12-01T00:00:00.000000042Z stderr boom: a b  c\n");

@@ -254,7 +254,7 @@ TEST_CASE("probe: the check loop sees a late listener within the fast cadence") 
     CHECK(monitor.failing_streak() == 0);
 }
 
-TEST_CASE("probe: without fast probes the first probe waits one interval; stop is final") {
+TEST_CASE("probe: without fast probes the first probe waits one interval, stop is final") {
     asio::io_context io;
     FakeExec exec;
     exec.next_exit = 1;

@@ -135,7 +135,7 @@ TEST_CASE("state: update is a locked read-modify-write across writers") {
     CHECK(s->containers[0].restart_count == (kWriters + 2) * kEach);
 }
 
-TEST_CASE("state: ls enumerates projects; remove is idempotent") {
+TEST_CASE("state: ls enumerates projects, remove is idempotent") {
     TempRunRoot root;
     CHECK(list_projects(root.path / "nothing-here").empty());
     StateStore b(root.path, "beta");
