@@ -60,8 +60,10 @@ std::vector<Hierarchy> host_hierarchies() {
         if (point.rfind(prefix, 0) != 0) continue;
         std::string name = point.substr(prefix.size());
         if (name.empty() || name.find('/') != std::string::npos) continue;
-        if (fstype == "cgroup2") out.push_back({name, fstype, {}});
-        else if (fstype == "cgroup") out.push_back({name, fstype, v1_options(super_options)});
+        if (fstype == "cgroup2")
+            out.push_back({name, fstype, {}});
+        else if (fstype == "cgroup")
+            out.push_back({name, fstype, v1_options(super_options)});
     }
     return out;
 }
@@ -97,8 +99,7 @@ void mount_cgroup_in_child(int root_fd, bool privileged, bool user_namespace) {
                 attach_mount(mnt.get(), sub.get(), path);
             });
         }
-        if (!privileged)
-            set_mount_attrs(dir.get(), MOUNT_ATTR_RDONLY, 0, false, kCgroupRoot);
+        if (!privileged) set_mount_attrs(dir.get(), MOUNT_ATTR_RDONLY, 0, false, kCgroupRoot);
     });
 }
 

@@ -25,7 +25,8 @@ void configure_mounts_in_child(const ContainerSpec& spec, const RootfsLayout& la
         UniqueFd root(::open(layout.merged.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
         if (!root) throw_errno(fmt::format("open \"{}\"", layout.merged.string()));
         if (spec.rootfs.kind == RootfsSpec::Kind::HostView)
-            with_context("hide stack's directories", [&] { hide_stack_dirs_in_host_view(root.get()); });
+            with_context("hide stack's directories",
+                         [&] { hide_stack_dirs_in_host_view(root.get()); });
         // 3. Kernel filesystems: /proc, /dev, /sys, /sys/fs/cgroup.
         mount_proc_in_child(root.get());
         mount_dev_in_child(root.get(), spec.resources.shm_size);

@@ -19,10 +19,10 @@ namespace stk::runtime {
 namespace {
 
 constexpr const char* kMaskedPaths[] = {
-    "/proc/asound",        "/proc/acpi",         "/proc/interrupts", "/proc/kcore",
-    "/proc/keys",          "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
-    "/proc/sched_debug",   "/proc/scsi",         "/sys/firmware",
-    "/sys/devices/virtual/powercap"};
+    "/proc/asound",     "/proc/acpi",        "/proc/interrupts",
+    "/proc/kcore",      "/proc/keys",        "/proc/latency_stats",
+    "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+    "/proc/scsi",       "/sys/firmware",     "/sys/devices/virtual/powercap"};
 
 constexpr const char* kReadOnlyPaths[] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
                                           "/proc/sysrq-trigger"};
@@ -62,9 +62,9 @@ void mask_one(int root_fd, const std::string& path) {
         struct stat st {};
         if (::fstat(target->get(), &st) != 0) throw_errno("stat");
         if (S_ISDIR(st.st_mode)) {
-            UniqueFd empty = new_fs_mount("tmpfs", "tmpfs", {{"size", "4k"}},
-                                          MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-                                              MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+            UniqueFd empty = new_fs_mount(
+                "tmpfs", "tmpfs", {{"size", "4k"}},
+                MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
             attach_mount(empty.get(), target->get(), path);
             return;
         }
@@ -92,10 +92,10 @@ void make_paths_read_only_in_child(int root_fd) {
         if (!target) continue;
         with_context(fmt::format("make \"{}\" read-only", path), [&] {
             UniqueFd tree = clone_mount_tree(target->get(), "", true);
-            set_mount_attrs(tree.get(),
-                            MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-                                MOUNT_ATTR_NOEXEC,
-                            0, true, path, MS_PRIVATE);
+            set_mount_attrs(
+                tree.get(),
+                MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, 0,
+                true, path, MS_PRIVATE);
             attach_mount(tree.get(), target->get(), path);
         });
     }

@@ -19,8 +19,8 @@ UniqueFd new_fs_mount(const std::string& fstype, const std::string& source,
                      ? ::fsconfig(fs.get(), FSCONFIG_SET_FLAG, key.c_str(), nullptr, 0)
                      : ::fsconfig(fs.get(), FSCONFIG_SET_STRING, key.c_str(), value.c_str(), 0);
         if (rc != 0)
-            throw_errno(fmt::format("fsconfig {} {}{}{}", fstype, key, value.empty() ? "" : "=",
-                                    value));
+            throw_errno(
+                fmt::format("fsconfig {} {}{}{}", fstype, key, value.empty() ? "" : "=", value));
     }
     if (::fsconfig(fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0)
         throw_errno(fmt::format("create {} filesystem", fstype));

@@ -13,8 +13,7 @@ std::string escape_mount_option(const std::string& value) {
 }
 
 std::string overlay_options(const std::vector<std::filesystem::path>& lowers,
-                            const std::filesystem::path& upper,
-                            const std::filesystem::path& work) {
+                            const std::filesystem::path& upper, const std::filesystem::path& work) {
     std::string out = "lowerdir=";
     for (size_t i = 0; i < lowers.size(); ++i) {
         if (i) out += ':';

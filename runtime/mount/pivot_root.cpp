@@ -42,7 +42,8 @@ void enter_cwd_in_child(const std::string& cwd) {
         char buf[PATH_MAX];
         // getcwd fails (ENOENT) or does not start with '/' when cwd is outside our root.
         if (!::getcwd(buf, sizeof buf)) throw_errno("getcwd");
-        if (buf[0] != '/') throw Error(fmt::format("working directory \"{}\" is outside the root", buf));
+        if (buf[0] != '/')
+            throw Error(fmt::format("working directory \"{}\" is outside the root", buf));
     });
 }
 

@@ -20,7 +20,7 @@ struct DeviceNode {
     unsigned major, minor;
 };
 
-constexpr DeviceNode kDevices[] = {{"null", 1, 3},    {"zero", 1, 5},    {"full", 1, 7},
+constexpr DeviceNode kDevices[] = {{"null", 1, 3},   {"zero", 1, 5},    {"full", 1, 7},
                                    {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}};
 
 constexpr const char* kLinks[][2] = {{"ptmx", "pts/ptmx"},
@@ -38,8 +38,8 @@ void make_device(int dev_fd, const DeviceNode& d) {
         return;
     }
     if (errno != EPERM) throw_errno(fmt::format("mknod /dev/{}", d.name));
-    UniqueFd file(::openat(dev_fd, d.name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
-                           0666));
+    UniqueFd file(
+        ::openat(dev_fd, d.name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0666));
     if (!file) throw_errno(fmt::format("create /dev/{}", d.name));
     std::string host = fmt::format("/dev/{}", d.name);
     UniqueFd src = clone_mount_tree(AT_FDCWD, host, false);
@@ -88,17 +88,17 @@ void mount_dev_in_child(int root_fd, uint64_t shm_size) {
             if (::symlinkat(link[1], dev.get(), link[0]) != 0)
                 throw_errno(fmt::format("symlink /dev/{} -> {}", link[0], link[1]));
         for (const char* sub : {"pts", "shm", "mqueue"})
-            if (::mkdirat(dev.get(), sub, 0755) != 0) throw_errno(fmt::format("mkdir /dev/{}", sub));
+            if (::mkdirat(dev.get(), sub, 0755) != 0)
+                throw_errno(fmt::format("mkdir /dev/{}", sub));
         mount_at(root_fd, "/dev/pts",
-                 new_fs_mount("devpts", "devpts",
-                              {{"newinstance", ""},
-                               {"ptmxmode", "0666"},
-                               {"mode", "0620"},
-                               {"gid", "5"}},
-                              MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC));
-        mount_at(root_fd, "/dev/shm",
-                 new_fs_mount("tmpfs", "shm", {{"mode", "1777"}, {"size", std::to_string(shm_size)}},
-                              MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODEV));
+                 new_fs_mount(
+                     "devpts", "devpts",
+                     {{"newinstance", ""}, {"ptmxmode", "0666"}, {"mode", "0620"}, {"gid", "5"}},
+                     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC));
+        mount_at(
+            root_fd, "/dev/shm",
+            new_fs_mount("tmpfs", "shm", {{"mode", "1777"}, {"size", std::to_string(shm_size)}},
+                         MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODEV));
         mount_at(root_fd, "/dev/mqueue",
                  new_fs_mount("mqueue", "mqueue", {},
                               MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODEV));

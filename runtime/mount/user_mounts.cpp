@@ -13,16 +13,18 @@ namespace {
 
 const char* kind_name(MountSpec::Kind k) {
     switch (k) {
-        case MountSpec::Kind::Bind: return "bind";
-        case MountSpec::Kind::Volume: return "volume";
-        case MountSpec::Kind::Tmpfs: return "tmpfs";
+        case MountSpec::Kind::Bind:
+            return "bind";
+        case MountSpec::Kind::Volume:
+            return "volume";
+        case MountSpec::Kind::Tmpfs:
+            return "tmpfs";
     }
     return "?";
 }
 
 void check_target(const std::string& target) {
-    if (target.empty() || target.front() != '/')
-        throw Error("the target must be an absolute path");
+    if (target.empty() || target.front() != '/') throw Error("the target must be an absolute path");
     if (target.find_first_not_of('/') == std::string::npos)
         throw Error("cannot mount over the container root");
 }
@@ -45,8 +47,8 @@ void bind_into_root(int root_fd, const std::filesystem::path& source, bool sourc
     // Docker's default propagation is rprivate; read-only applies to the whole subtree.
     set_mount_attrs(tree.get(), read_only ? MOUNT_ATTR_RDONLY : 0, 0, true, source.string(),
                     MS_PRIVATE);
-    UniqueFd dest = source_is_dir ? mkdir_all_in_root(root_fd, target)
-                                  : ensure_file_in_root(root_fd, target);
+    UniqueFd dest =
+        source_is_dir ? mkdir_all_in_root(root_fd, target) : ensure_file_in_root(root_fd, target);
     attach_mount(tree.get(), dest.get(), target);
 }
 

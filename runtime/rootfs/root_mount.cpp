@@ -69,9 +69,9 @@ void hide_stack_dirs_in_host_view(int root_fd) {
             if (e.code() == std::errc::no_such_file_or_directory) continue;
             throw;
         }
-        UniqueFd empty = new_fs_mount("tmpfs", "tmpfs", {{"size", "4k"}, {"mode", "755"}},
-                                      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-                                          MOUNT_ATTR_NOEXEC);
+        UniqueFd empty = new_fs_mount(
+            "tmpfs", "tmpfs", {{"size", "4k"}, {"mode", "755"}},
+            MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
         attach_mount(empty.get(), target.get(), dir.string());
     }
 }

@@ -90,8 +90,8 @@ void remove_tree_at(int dirfd, dev_t dev, const std::string& shown) {
     ::closedir(d);
     for (const auto& [n, is_dir] : entries) {
         if (is_dir) {
-            UniqueFd sub(::openat(dirfd, n.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-                                                        O_CLOEXEC));
+            UniqueFd sub(
+                ::openat(dirfd, n.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
             if (!sub) throw_errno(fmt::format("open \"{}/{}\"", shown, n));
             remove_tree_at(sub.get(), dev, shown + "/" + n);
         }

@@ -125,10 +125,16 @@ ResolvedUser resolve_user(int root_fd, const std::string& user_spec) {
         if (auto uid = parse_id(user_part)) {
             r.uid = *uid;
             for (const auto& p : passwd)
-                if (p.uid == *uid) { entry = &p; break; }
+                if (p.uid == *uid) {
+                    entry = &p;
+                    break;
+                }
         } else {
             for (const auto& p : passwd)
-                if (p.name == user_part) { entry = &p; break; }
+                if (p.name == user_part) {
+                    entry = &p;
+                    break;
+                }
             if (!entry) throw Error(fmt::format("no user \"{}\" in /etc/passwd", user_part));
             r.uid = entry->uid;
         }

@@ -50,6 +50,20 @@ inline std::string read_text(const fs::path& p) {
     return ss.str();
 }
 
+// mountinfo writes space, tab, newline and backslash as octal escapes (a backslash is 134).
+inline std::string decode_mountinfo(const std::string& field) {
+    std::string out;
+    for (size_t i = 0; i < field.size(); ++i) {
+        if (field[i] == '\\' && i + 3 < field.size()) {
+            out += static_cast<char>(std::stoi(field.substr(i + 1, 3), nullptr, 8));
+            i += 3;
+        } else {
+            out += field[i];
+        }
+    }
+    return out;
+}
+
 // Mount points at or below `dir` in the test's (host) mount namespace.
 inline std::vector<std::string> host_mounts_below(const fs::path& dir) {
     std::vector<std::string> out;
@@ -59,29 +73,29 @@ inline std::vector<std::string> host_mounts_below(const fs::path& dir) {
         std::istringstream f(line);
         std::string id, parent, devno, root, point;
         f >> id >> parent >> devno >> root >> point;
-        if (point == dir.string() || point.rfind(dir.string() + "/", 0) == 0)
-            out.push_back(point);
+        point = decode_mountinfo(point);
+        if (point == dir.string() || point.rfind(dir.string() + "/", 0) == 0) out.push_back(point);
     }
     return out;
 }
 
 class MountFixture {
 public:
-    MountFixture() {
+    // `run_dir` names the run root inside the temp dir (tests use odd characters in it).
+    explicit MountFixture(const std::string& run_dir = "run") {
         static std::atomic<int> counter{0};
         id_ = std::to_string(::getpid()) + "-" + std::to_string(counter++);
         base_ = fs::temp_directory_path() / ("stk-mnt-" + id_);
         fs::remove_all(base_);
         rootfs_ = base_ / "rootfs";
-        run_root_ = base_ / "run";
+        run_root_ = base_ / run_dir;
         fs::create_directories(run_root_);
         ::setenv("STACK_RUN_ROOT", run_root_.c_str(), 1);
         ::setenv("STACK_DATA_ROOT", (base_ / "data").c_str(), 1);
         build_busybox_rootfs(rootfs_);
     }
     ~MountFixture() {
-        for (auto it = names_.rbegin(); it != names_.rend(); ++it)
-            runtime::remove_rootfs_dirs(*it);
+        for (auto it = names_.rbegin(); it != names_.rend(); ++it) runtime::remove_rootfs_dirs(*it);
         auto left = host_mounts_below(base_);
         for (auto it = left.rbegin(); it != left.rend(); ++it) ::umount2(it->c_str(), MNT_DETACH);
         std::error_code ec;
@@ -110,9 +124,9 @@ public:
         fs::create_directories(root / "tmp");
         fs::copy_file("/bin/busybox", root / "bin/busybox");
         // Relative links: `busybox --install -s` would point at the host's /bin/busybox.
-        for (const char* applet : {"sh", "cat", "ls", "echo", "grep", "id", "stat", "touch",
-                                   "readlink", "head", "wc", "mkdir", "awk", "pwd", "test",
-                                   "printf", "rm", "tr", "hostname"})
+        for (const char* applet :
+             {"sh", "cat", "ls", "echo", "grep", "id", "stat", "touch", "readlink", "head", "wc",
+              "mkdir", "awk", "pwd", "test", "printf", "rm", "tr", "hostname"})
             fs::create_symlink("busybox", root / "bin" / applet);
         std::ofstream(root / "etc/passwd") << "root:x:0:0:root:/root:/bin/sh\n";
         std::ofstream(root / "etc/group") << "root:x:0:\n";

@@ -77,10 +77,10 @@ TEST_CASE("mount: directory rootfs gets docker's /proc, /dev and /sys", "[mount]
     CHECK_THAT(facts["sys"], Catch::StartsWith("sysfs ro,nosuid,nodev,noexec"));
     CHECK_THAT(facts["procsys"], Catch::StartsWith("proc ro,"));
     CHECK_THAT(facts["dev"], Catch::StartsWith("tmpfs rw,nosuid") && Catch::Contains("mode=755"));
-    CHECK_THAT(facts["pts"], Catch::StartsWith("devpts rw,nosuid,noexec") &&
-                                 Catch::Contains("ptmxmode=666"));
-    CHECK_THAT(facts["shm"], Catch::StartsWith("tmpfs rw,nosuid,nodev,noexec") &&
-                                 Catch::Contains("size=8192k"));
+    CHECK_THAT(facts["pts"],
+               Catch::StartsWith("devpts rw,nosuid,noexec") && Catch::Contains("ptmxmode=666"));
+    CHECK_THAT(facts["shm"],
+               Catch::StartsWith("tmpfs rw,nosuid,nodev,noexec") && Catch::Contains("size=8192k"));
     CHECK(facts["shmmode"] == "1777");
     CHECK_THAT(facts["mqueue"], Catch::StartsWith("mqueue rw,nosuid,nodev,noexec"));
     if (fs::exists("/proc/sysrq-trigger")) CHECK(facts["sysrq"] == "denied");
@@ -142,8 +142,8 @@ TEST_CASE("mount: bind mounts ro and rw, volumes and sized tmpfs", "[mount]") {
     CHECK(stk::test::read_text(f.base() / "data/volumes/v1/v") == "v\n");
     CHECK(facts["created"] == "ok");
     CHECK(fs::exists(f.base() / "host/created/c"));
-    CHECK_THAT(facts["scratch"], Catch::StartsWith("tmpfs rw,nosuid,nodev,noexec") &&
-                                     Catch::Contains("size=1024k"));
+    CHECK_THAT(facts["scratch"],
+               Catch::StartsWith("tmpfs rw,nosuid,nodev,noexec") && Catch::Contains("size=1024k"));
     CHECK(facts["scratchmode"] == "1770");
     CHECK(facts["scratchbytes"] == "1048576");
     remove_and_check(f, spec, r);
@@ -173,8 +173,7 @@ TEST_CASE("mount: read_only root keeps /dev/shm and tmpfs writable", "[mount]") 
     remove_and_check(f, spec, r);
 }
 
-TEST_CASE("mount: /etc/hosts, hostname and resolv.conf come from the caller's files",
-          "[mount]") {
+TEST_CASE("mount: /etc/hosts, hostname and resolv.conf come from the caller's files", "[mount]") {
     MountFixture f;
     auto spec = f.spec();
     std::ofstream(f.base() / "hosts") << "127.0.0.1 localhost\n10.1.2.3 web\n";
@@ -198,7 +197,7 @@ TEST_CASE("mount: /etc/hosts, hostname and resolv.conf come from the caller's fi
 
 TEST_CASE("mount: overlay of layers with ',' and ':' in paths writes to the private upper",
           "[mount]") {
-    MountFixture f;
+    MountFixture f("run,with:odd\\chars");  // upper and work dirs need escaping too
     auto spec = f.spec();
     fs::path top = f.base() / "layer,top:1";
     fs::create_directories(top / "etc");
@@ -231,9 +230,13 @@ TEST_CASE("mount: host view shows host files, writes land in the private upper",
     std::string first_line = os_release.substr(0, os_release.find('\n'));
     auto r = f.run(spec,
                    "echo os=$(head -n 1 /etc/os-release)\n"
-                   "echo x > " + probe + " && echo write=ok\n"
-                   "echo runroot=$(ls -A " + f.run_root().string() + " | wc -l)\n"
-                   "echo pid=$$\n");
+                   "echo x > " +
+                       probe +
+                       " && echo write=ok\n"
+                       "echo runroot=$(ls -A " +
+                       f.run_root().string() +
+                       " | wc -l)\n"
+                       "echo pid=$$\n");
     INFO(r.output);
     REQUIRE(r.status == 0);
     auto facts = r.facts();
@@ -280,9 +283,8 @@ TEST_CASE("mount: privileged leaves paths unmasked and /sys writable", "[mount]"
     MountFixture f;
     auto spec = f.spec();
     spec.security.privileged = true;
-    auto r = f.run(spec,
-                   "echo keys=$(stat -c %F /proc/keys 2>/dev/null || echo missing)\n" +
-                       mount_facts("sys", "/sys") + mount_facts("procsys", "/proc/sys"));
+    auto r = f.run(spec, "echo keys=$(stat -c %F /proc/keys 2>/dev/null || echo missing)\n" +
+                             mount_facts("sys", "/sys") + mount_facts("procsys", "/proc/sys"));
     INFO(r.output);
     REQUIRE(r.status == 0);
     auto facts = r.facts();
@@ -307,8 +309,7 @@ TEST_CASE("mount: a failing mount reports the operation and its operands", "[mou
     remove_and_check(f, spec, r);
 }
 
-TEST_CASE("mount: remove_rootfs_dirs detaches leftover mounts and never crosses them",
-          "[mount]") {
+TEST_CASE("mount: remove_rootfs_dirs detaches leftover mounts and never crosses them", "[mount]") {
     MountFixture f;
     auto spec = f.spec();
     auto layout = prepare_rootfs_dirs(spec);

@@ -1,8 +1,9 @@
+#include "runtime/rootfs/rootfs_layout.hpp"
+
 #include <stdlib.h>
 
 #include <catch2/catch.hpp>
 
-#include "runtime/rootfs/rootfs_layout.hpp"
 #include "runtime/sys/error.hpp"
 #include "tests/unit/runtime/rootfs_temp_dir.hpp"
 
@@ -46,13 +47,13 @@ TEST_CASE("rootfs: prepare checks the root sources with context", "[rootfs]") {
     spec.name = "stkbad";
     spec.rootfs.kind = RootfsSpec::Kind::Directory;
     spec.rootfs.directory = dir.path() / "missing";
-    CHECK_THROWS_WITH(prepare_rootfs_dirs(spec),
-                      Catch::Contains("prepare root filesystem of \"stkbad\"") &&
-                          Catch::Contains("missing"));
+    CHECK_THROWS_WITH(
+        prepare_rootfs_dirs(spec),
+        Catch::Contains("prepare root filesystem of \"stkbad\"") && Catch::Contains("missing"));
     spec.rootfs.kind = RootfsSpec::Kind::Layers;
     CHECK_THROWS_WITH(prepare_rootfs_dirs(spec), Catch::Contains("no image layers"));
     spec.rootfs.lower_dirs = {dir.path(), dir.path() / "gone"};
-    CHECK_THROWS_WITH(prepare_rootfs_dirs(spec), Catch::Contains("layer") &&
-                                                     Catch::Contains("gone"));
+    CHECK_THROWS_WITH(prepare_rootfs_dirs(spec),
+                      Catch::Contains("layer") && Catch::Contains("gone"));
     CHECK_FALSE(fs::exists(dir.path() / "run/containers/stkbad"));
 }

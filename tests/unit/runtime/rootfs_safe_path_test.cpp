@@ -73,8 +73,7 @@ TEST_CASE("rootfs: magic links such as /proc/self/root are refused", "[rootfs]")
                     stk::Error);
 }
 
-TEST_CASE("rootfs: mkdir_all_in_root creates through symlinks inside the root only",
-          "[rootfs]") {
+TEST_CASE("rootfs: mkdir_all_in_root creates through symlinks inside the root only", "[rootfs]") {
     Root r;
     auto fd = mkdir_all_in_root(r.fd.get(), "/abs/stk-new/dir");
     CHECK(same_inode(stat_fd(fd.get()), stat_path(r.dir.path() / "etc/stk-new/dir")));
@@ -83,8 +82,7 @@ TEST_CASE("rootfs: mkdir_all_in_root creates through symlinks inside the root on
     CHECK(same_inode(stat_fd(again.get()), stat_fd(fd.get())));
 }
 
-TEST_CASE("rootfs: mkdir_all_in_root refuses to create through a dangling symlink",
-          "[rootfs]") {
+TEST_CASE("rootfs: mkdir_all_in_root refuses to create through a dangling symlink", "[rootfs]") {
     Root r;
     CHECK_THROWS_AS(mkdir_all_in_root(r.fd.get(), "/dangling/sub"), stk::Error);
     CHECK_FALSE(fs::exists("/nonexistent-stk-dir"));

@@ -85,9 +85,9 @@ TEST_CASE("rootfs: explicit group by name or number overrides the primary gid", 
 
 TEST_CASE("rootfs: unknown user or group names are errors naming them", "[rootfs]") {
     Root r;
-    CHECK_THROWS_WITH(resolve_user(r.fd.get(), "ghost"),
-                      Catch::Contains("resolve user \"ghost\"") &&
-                          Catch::Contains("no user \"ghost\""));
+    CHECK_THROWS_WITH(
+        resolve_user(r.fd.get(), "ghost"),
+        Catch::Contains("resolve user \"ghost\"") && Catch::Contains("no user \"ghost\""));
     CHECK_THROWS_WITH(resolve_user(r.fd.get(), "app:ghosts"),
                       Catch::Contains("no group \"ghosts\""));
     CHECK_THROWS_AS(resolve_user(r.fd.get(), ":50"), stk::Error);
