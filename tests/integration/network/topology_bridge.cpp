@@ -234,7 +234,7 @@ TEST_CASE("topology: attachments outlive the process that made them and detach l
     CHECK(leaked(watcher, {"stk" + id, ns_marker(c1.fd()), ns_marker(c2.fd())}).empty());
 }
 
-TEST_CASE("topology: an uncommitted attachment is undone; bad input is refused",
+TEST_CASE("topology: an uncommitted attachment is undone and bad input refused",
           "[topology]") {
     TopologyRunRoot root;
     auto id = unique_net_id();

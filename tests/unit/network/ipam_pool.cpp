@@ -151,7 +151,7 @@ TEST_CASE("ipam addresses: explicit addresses are validated", "[ipam]") {
     CHECK_THROWS_AS(alloc.reserve("x", *parse_ipv4("10.213.8.5")), stk::Error);
 }
 
-TEST_CASE("ipam addresses: state persists across objects; networks are separate", "[ipam]") {
+TEST_CASE("ipam addresses: state persists across objects and networks are separate", "[ipam]") {
     IpamTempDir dir;
     auto subnet = Subnet::parse("10.213.7.0/24");
     {
