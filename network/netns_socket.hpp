@@ -6,7 +6,8 @@
 namespace stk::net {
 
 // Creates a socket inside the network namespace `netns_fd` (SOCK_CLOEXEC is always added).
-// The setns happens on a short-lived thread, so the calling thread never changes namespace.
+// The calling thread enters the namespace for the socket() call only and returns at once (the
+// process aborts if it cannot return: a thread stranded in the wrong namespace is unsafe).
 UniqueFd socket_in_netns(int netns_fd, int domain, int type, int protocol = 0);
 
 }  // namespace stk::net

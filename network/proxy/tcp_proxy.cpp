@@ -1,12 +1,17 @@
 // TCP backend of PortProxy: accept in the host namespace, dial the container from a socket made
-// in the bridge netns, copy both ways; EOF on one side becomes shutdown(SHUT_WR) on the other.
+// in the bridge netns, splice both ways; EOF on one side becomes shutdown(SHUT_WR) on the other.
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <array>
 #include <set>
 
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/write.hpp>
+#include <boost/asio/post.hpp>
 #include <fmt/format.h>
 
 #include "network/netns_socket.hpp"
@@ -21,10 +26,24 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 using boost::system::error_code;
 
-// Large enough that a bulk transfer moves in few syscalls per direction.
-constexpr std::size_t kBufferSize = 256 * 1024;
+// Bytes moved per splice call, and the pipe capacity asked for (the default is 64 KiB).
+constexpr std::size_t kChunk = 1 << 20;
+constexpr int kPipeSize = 1 << 20;
+// Splice rounds one direction may run before yielding to other sessions' handlers.
+constexpr int kRoundsPerTurn = 16;
 
 class TcpProxy;
+
+// One direction of a session: from -> pipe -> to with splice(2), so the payload never enters
+// user space.
+struct Direction {
+    tcp::socket* from = nullptr;
+    tcp::socket* to = nullptr;
+    UniqueFd pipe_read;
+    UniqueFd pipe_write;
+    std::size_t in_pipe = 0;
+    bool done = false;
+};
 
 class TcpSession : public std::enable_shared_from_this<TcpSession> {
 public:
@@ -38,11 +57,9 @@ public:
                     SPDLOG_DEBUG("proxy: connect upstream: {}", ec.message());
                 return self->close();
             }
-            error_code ignored;
-            self->client_.set_option(tcp::no_delay(true), ignored);
-            self->upstream_.set_option(tcp::no_delay(true), ignored);
-            self->pump(self->client_, self->upstream_, 0);
-            self->pump(self->upstream_, self->client_, 1);
+            if (!self->prepare()) return self->close();
+            self->pump(0);
+            self->pump(1);
         });
     }
 
@@ -50,34 +67,81 @@ public:
     void close();
 
 private:
-    void pump(tcp::socket& from, tcp::socket& to, int direction) {
-        auto& buffer = buffers_[direction];
-        if (buffer.empty()) buffer.resize(kBufferSize);
-        from.async_read_some(
-            asio::buffer(buffer),
-            [self = shared_from_this(), &from, &to, direction](const error_code& ec, std::size_t n) {
-                if (ec == asio::error::eof) {
-                    // Half-close: pass the EOF on and keep the other direction running.
-                    error_code ignored;
-                    to.shutdown(tcp::socket::shutdown_send, ignored);
-                    if (++self->directions_done_ == 2) self->close();
-                    return;
+    bool prepare() {
+        error_code ec;
+        client_.set_option(tcp::no_delay(true), ec);
+        upstream_.set_option(tcp::no_delay(true), ec);
+        client_.native_non_blocking(true, ec);
+        if (!ec) upstream_.native_non_blocking(true, ec);
+        if (ec) {
+            SPDLOG_DEBUG("proxy: non-blocking mode: {}", ec.message());
+            return false;
+        }
+        directions_[0].from = &client_;
+        directions_[0].to = &upstream_;
+        directions_[1].from = &upstream_;
+        directions_[1].to = &client_;
+        for (auto& d : directions_) {
+            int fds[2];
+            if (::pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) {
+                spdlog::warn("proxy: pipe2: {}", std::strerror(errno));
+                return false;
+            }
+            d.pipe_read.reset(fds[0]);
+            d.pipe_write.reset(fds[1]);
+            ::fcntl(fds[1], F_SETPIPE_SZ, kPipeSize);  // best effort: the default size works
+        }
+        return true;
+    }
+
+    // Moves data until a socket would block (then waits for it) or the turn is used up.
+    void pump(int index) {
+        Direction& d = directions_[index];
+        if (closed_ || d.done) return;
+        for (int round = 0; round < kRoundsPerTurn; ++round) {
+            while (d.in_pipe > 0) {
+                ssize_t n = ::splice(d.pipe_read.get(), nullptr, d.to->native_handle(), nullptr,
+                                     d.in_pipe, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+                if (n > 0) {
+                    d.in_pipe -= static_cast<std::size_t>(n);
+                    continue;
                 }
-                if (ec) return self->close();
-                asio::async_write(
-                    to, asio::buffer(self->buffers_[direction].data(), n),
-                    [self, &from, &to, direction](const error_code& ec, std::size_t) {
-                        if (ec) return self->close();
-                        self->pump(from, to, direction);
-                    });
-            });
+                if (n < 0 && errno == EINTR) continue;
+                if (n < 0 && errno == EAGAIN) return wait(index, *d.to, tcp::socket::wait_write);
+                return close();  // EPIPE, ECONNRESET: the peer is gone
+            }
+            ssize_t n = ::splice(d.from->native_handle(), nullptr, d.pipe_write.get(), nullptr,
+                                 kChunk, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+            if (n > 0) {
+                d.in_pipe = static_cast<std::size_t>(n);
+                continue;
+            }
+            if (n == 0) {
+                // Half-close: pass the EOF on and keep the other direction running.
+                d.done = true;
+                error_code ignored;
+                d.to->shutdown(tcp::socket::shutdown_send, ignored);
+                if (directions_[0].done && directions_[1].done) close();
+                return;
+            }
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN) return wait(index, *d.from, tcp::socket::wait_read);
+            return close();
+        }
+        asio::post(client_.get_executor(), [self = shared_from_this(), index] { self->pump(index); });
+    }
+
+    void wait(int index, tcp::socket& socket, tcp::socket::wait_type type) {
+        socket.async_wait(type, [self = shared_from_this(), index](const error_code& ec) {
+            if (ec) return self->close();
+            self->pump(index);
+        });
     }
 
     std::weak_ptr<TcpProxy> owner_;
     tcp::socket client_;
     tcp::socket upstream_;
-    std::array<std::vector<uint8_t>, 2> buffers_;
-    int directions_done_ = 0;
+    std::array<Direction, 2> directions_;
     bool closed_ = false;
 };
 
