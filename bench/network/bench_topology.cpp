@@ -51,7 +51,8 @@ struct Round {
 std::vector<NetNamespace> make_containers(const std::string& id, int n) {
     std::vector<NetNamespace> out;
     out.reserve(n);
-    for (int i = 0; i < n; ++i) out.push_back(NetNamespace::create("stk" + id + "c" + std::to_string(i)));
+    for (int i = 0; i < n; ++i)
+        out.push_back(NetNamespace::create("stk" + id + "c" + std::to_string(i)));
     return out;
 }
 
@@ -128,10 +129,11 @@ int main(int argc, char** argv) {
                         r.create_network, r.create_netns, r.attach, r.attach / n, r.detach_each,
                         r.destroy_call, r.destroy_until_gone);
         }
-        std::printf("net_create: namespace + bridge + gateway address; attach: veth pair with "
-                    "peer born in the container netns, address, routes, up.\n"
-                    "detach_xN: deleting each veth; destroy_call: unpinning the bridge netns; "
-                    "destroy_gone: until every container's eth0 has disappeared.\n");
+        std::printf(
+            "net_create: namespace + bridge + gateway address; attach: veth pair with "
+            "peer born in the container netns, address, routes, up.\n"
+            "detach_xN: deleting each veth; destroy_call: unpinning the bridge netns; "
+            "destroy_gone: until every container's eth0 has disappeared.\n");
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_topology: %s\n", e.what());
         return 1;

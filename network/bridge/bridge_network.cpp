@@ -74,6 +74,13 @@ BridgeNetwork::BridgeNetwork(std::string id, NetNamespace netns, Subnet subnet, 
       egress_(egress),
       owned_(owned) {}
 
+BridgeNetwork::BridgeNetwork(BridgeNetwork&& other) noexcept
+    : id_(std::move(other.id_)),
+      netns_(std::move(other.netns_)),
+      subnet_(other.subnet_),
+      egress_(other.egress_),
+      owned_(std::exchange(other.owned_, false)) {}
+
 BridgeNetwork& BridgeNetwork::operator=(BridgeNetwork&& other) noexcept {
     if (this != &other) {
         if (owned_) destroy();
@@ -187,7 +194,6 @@ void BridgeNetwork::release() noexcept { owned_ = false; }
 
 void BridgeNetwork::destroy() noexcept {
     owned_ = false;
-    if (netns_.fd() < 0 && netns_.path().empty()) return;
     if (egress_ && netns_.fd() >= 0) {
         // Deleting our end removes the outside end at once, rather than when the namespace's
         // asynchronous cleanup runs.

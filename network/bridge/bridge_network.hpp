@@ -54,7 +54,7 @@ public:
     static BridgeNetwork open(const std::string& id);
     static bool exists(const std::string& id);
 
-    BridgeNetwork(BridgeNetwork&&) noexcept = default;
+    BridgeNetwork(BridgeNetwork&& other) noexcept;
     BridgeNetwork& operator=(BridgeNetwork&&) noexcept;
     ~BridgeNetwork();
 

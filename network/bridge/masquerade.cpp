@@ -15,8 +15,8 @@ void install_masquerade(int netns_fd, const Subnet& subnet, const std::string& o
     std::string rules =
         "add table ip stk_egress\n"
         "add chain ip stk_egress postrouting { type nat hook postrouting priority srcnat; }\n"
-        "add rule ip stk_egress postrouting ip saddr " + subnet.to_string() + " oifname \"" +
-        out_ifname + "\" masquerade\n";
+        "add rule ip stk_egress postrouting ip saddr " +
+        subnet.to_string() + " oifname \"" + out_ifname + "\" masquerade\n";
     in_netns(netns_fd, [&] {
         // The context's netlink socket belongs to the namespace current when it is made.
         std::unique_ptr<nft_ctx, void (*)(nft_ctx*)> ctx(nft_ctx_new(NFT_CTX_DEFAULT),

@@ -3,7 +3,6 @@
 // file, written atomically, so a crash never leaves half a file.
 #include <filesystem>
 #include <functional>
-
 #include <nlohmann/json.hpp>
 
 namespace stk::net {

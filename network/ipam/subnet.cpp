@@ -43,9 +43,7 @@ Subnet Subnet::containing(uint32_t address, int prefix) {
     return s;
 }
 
-uint32_t Subnet::mask() const noexcept {
-    return prefix == 0 ? 0u : ~uint32_t{0} << (32 - prefix);
-}
+uint32_t Subnet::mask() const noexcept { return prefix == 0 ? 0u : ~uint32_t{0} << (32 - prefix); }
 
 uint32_t Subnet::broadcast() const noexcept { return network | ~mask(); }
 

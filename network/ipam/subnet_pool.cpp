@@ -140,73 +140,74 @@ AddressAllocator::AddressAllocator(std::filesystem::path state_dir, std::string 
 }
 
 uint32_t AddressAllocator::allocate(const std::string& owner) {
-    return with_context("allocate an address for " + in_quotes(owner) + " on network " +
-                            in_quotes(network_key_),
-                        [&] {
-        uint32_t chosen = 0;
-        update_locked_json(state_file_, [&](json& doc) {
-            auto& owners = doc["owners"];
-            if (owners.contains(owner)) {
-                chosen = *parse_ipv4(owners[owner].get<std::string>());
-                return false;
-            }
-            std::set<uint32_t> taken;
-            for (const auto& [name, ip] : owners.items()) taken.insert(*parse_ipv4(ip));
-            const uint32_t first = subnet_.first_host();
-            const uint32_t last = subnet_.last_host();
-            uint32_t cursor = last;
-            if (doc.contains("last")) {
-                auto prev = parse_ipv4(doc["last"].get<std::string>());
-                if (prev && *prev >= first && *prev <= last) cursor = *prev;
-            }
-            for (uint64_t i = 0; i <= uint64_t{last} - first; ++i) {
-                cursor = cursor >= last ? first : cursor + 1;
-                if (!taken.count(cursor)) {
-                    owners[owner] = ipv4_to_string(cursor);
-                    doc["last"] = ipv4_to_string(cursor);
-                    doc["subnet"] = subnet_.to_string();
-                    chosen = cursor;
-                    return true;
+    return with_context(
+        "allocate an address for " + in_quotes(owner) + " on network " + in_quotes(network_key_),
+        [&] {
+            uint32_t chosen = 0;
+            update_locked_json(state_file_, [&](json& doc) {
+                auto& owners = doc["owners"];
+                if (owners.contains(owner)) {
+                    chosen = *parse_ipv4(owners[owner].get<std::string>());
+                    return false;
                 }
-            }
-            throw Error("subnet " + subnet_.to_string() + " is exhausted (" +
-                        std::to_string(taken.size()) + " addresses in use)");
+                std::set<uint32_t> taken;
+                for (const auto& [name, ip] : owners.items()) taken.insert(*parse_ipv4(ip));
+                const uint32_t first = subnet_.first_host();
+                const uint32_t last = subnet_.last_host();
+                uint32_t cursor = last;
+                if (doc.contains("last")) {
+                    auto prev = parse_ipv4(doc["last"].get<std::string>());
+                    if (prev && *prev >= first && *prev <= last) cursor = *prev;
+                }
+                for (uint64_t i = 0; i <= uint64_t{last} - first; ++i) {
+                    cursor = cursor >= last ? first : cursor + 1;
+                    if (!taken.count(cursor)) {
+                        owners[owner] = ipv4_to_string(cursor);
+                        doc["last"] = ipv4_to_string(cursor);
+                        doc["subnet"] = subnet_.to_string();
+                        chosen = cursor;
+                        return true;
+                    }
+                }
+                throw Error("subnet " + subnet_.to_string() + " is exhausted (" +
+                            std::to_string(taken.size()) + " addresses in use)");
+            });
+            return chosen;
         });
-        return chosen;
-    });
 }
 
 uint32_t AddressAllocator::reserve(const std::string& owner, uint32_t address) {
-    return with_context("reserve address " + ipv4_to_string(address) + " for " + in_quotes(owner) +
-                            " on network " + in_quotes(network_key_),
-                        [&] {
-        if (address < subnet_.first_host() || address > subnet_.last_host()) {
-            throw Error("not a container address of subnet " + subnet_.to_string() +
-                        " (the gateway, network and broadcast addresses are reserved)");
-        }
-        update_locked_json(state_file_, [&](json& doc) {
-            auto& owners = doc["owners"];
-            for (const auto& [name, ip] : owners.items()) {
-                if (*parse_ipv4(ip) != address) continue;
-                if (name == owner) return false;
-                throw Error("already held by " + in_quotes(name));
+    return with_context(
+        "reserve address " + ipv4_to_string(address) + " for " + in_quotes(owner) + " on network " +
+            in_quotes(network_key_),
+        [&] {
+            if (address < subnet_.first_host() || address > subnet_.last_host()) {
+                throw Error("not a container address of subnet " + subnet_.to_string() +
+                            " (the gateway, network and broadcast addresses are reserved)");
             }
-            owners[owner] = ipv4_to_string(address);
-            doc["subnet"] = subnet_.to_string();
-            return true;
+            update_locked_json(state_file_, [&](json& doc) {
+                auto& owners = doc["owners"];
+                for (const auto& [name, ip] : owners.items()) {
+                    if (*parse_ipv4(ip) != address) continue;
+                    if (name == owner) return false;
+                    throw Error("already held by " + in_quotes(name));
+                }
+                owners[owner] = ipv4_to_string(address);
+                doc["subnet"] = subnet_.to_string();
+                return true;
+            });
+            return address;
         });
-        return address;
-    });
 }
 
 void AddressAllocator::release(const std::string& owner) {
-    with_context("release the address of " + in_quotes(owner) + " on network " +
-                     in_quotes(network_key_),
-                 [&] {
-                     update_locked_json(state_file_, [&](json& doc) {
-                         return doc.contains("owners") && doc["owners"].erase(owner) > 0;
-                     });
-                 });
+    with_context(
+        "release the address of " + in_quotes(owner) + " on network " + in_quotes(network_key_),
+        [&] {
+            update_locked_json(state_file_, [&](json& doc) {
+                return doc.contains("owners") && doc["owners"].erase(owner) > 0;
+            });
+        });
 }
 
 std::optional<uint32_t> AddressAllocator::find(const std::string& owner) const {

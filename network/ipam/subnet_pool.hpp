@@ -26,8 +26,7 @@ std::filesystem::path default_ipam_dir();
 // route given at construction (see read_host_routes) nor another network in the state file.
 class SubnetPool {
 public:
-    SubnetPool(std::filesystem::path state_dir, PoolConfig config,
-               std::vector<Subnet> host_routes);
+    SubnetPool(std::filesystem::path state_dir, PoolConfig config, std::vector<Subnet> host_routes);
 
     // The network's subnet: the one it already has, else the first free one from the pool.
     // Throws Error when the pool is exhausted.

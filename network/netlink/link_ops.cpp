@@ -134,14 +134,15 @@ void create_veth(const NlSocket& sock, const std::string& name, const std::strin
 }
 
 void set_link_up(const NlSocket& sock, const std::string& name) {
-    change_link(sock, name, "bring up", [](rtnl_link* l, int) { rtnl_link_set_flags(l, IFF_UP); },
-                0);
+    change_link(
+        sock, name, "bring up", [](rtnl_link* l, int) { rtnl_link_set_flags(l, IFF_UP); }, 0);
 }
 
 void set_link_master(const NlSocket& sock, const std::string& name, const std::string& master) {
     int master_index = require_link_index(sock, master);
-    change_link(sock, name, "attach to " + in_quotes(master) + ":",
-                [](rtnl_link* l, int index) { rtnl_link_set_master(l, index); }, master_index);
+    change_link(
+        sock, name, "attach to " + in_quotes(master) + ":",
+        [](rtnl_link* l, int index) { rtnl_link_set_master(l, index); }, master_index);
 }
 
 bool delete_link(const NlSocket& sock, const std::string& name) {

@@ -14,19 +14,31 @@ namespace stk::net {
 
 int nl_error_to_errno(int nl_err) noexcept {
     switch (nl_err < 0 ? -nl_err : nl_err) {
-        case NLE_EXIST: return EEXIST;
+        case NLE_EXIST:
+            return EEXIST;
         case NLE_OBJ_NOTFOUND:
-        case NLE_NODEV: return ENODEV;
-        case NLE_PERM: return EPERM;
-        case NLE_NOACCESS: return EACCES;
-        case NLE_BUSY: return EBUSY;
-        case NLE_INVAL: return EINVAL;
-        case NLE_RANGE: return ERANGE;
-        case NLE_NOMEM: return ENOMEM;
-        case NLE_NOADDR: return EADDRNOTAVAIL;
-        case NLE_OPNOTSUPP: return EOPNOTSUPP;
-        case NLE_AGAIN: return EAGAIN;
-        default: return EIO;
+        case NLE_NODEV:
+            return ENODEV;
+        case NLE_PERM:
+            return EPERM;
+        case NLE_NOACCESS:
+            return EACCES;
+        case NLE_BUSY:
+            return EBUSY;
+        case NLE_INVAL:
+            return EINVAL;
+        case NLE_RANGE:
+            return ERANGE;
+        case NLE_NOMEM:
+            return ENOMEM;
+        case NLE_NOADDR:
+            return EADDRNOTAVAIL;
+        case NLE_OPNOTSUPP:
+            return EOPNOTSUPP;
+        case NLE_AGAIN:
+            return EAGAIN;
+        default:
+            return EIO;
     }
 }
 

@@ -1,9 +1,9 @@
 #include "network/netns/net_namespace.hpp"
 
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sched.h>
 #include <sys/mount.h>
-#include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -122,6 +122,7 @@ bool NetNamespace::exists(const std::string& name) {
 
 void NetNamespace::destroy() noexcept {
     fd_.reset();
+    owned_ = false;
     if (path_.empty()) return;
     if (::umount2(path_.c_str(), MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT) {
         spdlog::warn("unmount network namespace pin \"{}\": {}", path_.string(),
@@ -131,14 +132,14 @@ void NetNamespace::destroy() noexcept {
         spdlog::warn("remove network namespace pin \"{}\": {}", path_.string(),
                      std::system_category().message(errno));
     }
-    owned_ = false;
+    path_.clear();
 }
 
 NetnsGuard::NetnsGuard(int netns_fd) {
     original_.reset(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
     if (!original_) throw_errno("open /proc/thread-self/ns/net");
-    check_sys(::setns(netns_fd, CLONE_NEWNET), "setns into network namespace fd " +
-                                                   std::to_string(netns_fd));
+    check_sys(::setns(netns_fd, CLONE_NEWNET),
+              "setns into network namespace fd " + std::to_string(netns_fd));
 }
 
 NetnsGuard::~NetnsGuard() {

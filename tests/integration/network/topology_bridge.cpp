@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <sstream>
 
@@ -234,8 +233,7 @@ TEST_CASE("topology: attachments outlive the process that made them and detach l
     CHECK(leaked(watcher, {"stk" + id, ns_marker(c1.fd()), ns_marker(c2.fd())}).empty());
 }
 
-TEST_CASE("topology: an uncommitted attachment is undone and bad input refused",
-          "[topology]") {
+TEST_CASE("topology: an uncommitted attachment is undone and bad input refused", "[topology]") {
     TopologyRunRoot root;
     auto id = unique_net_id();
     auto subnet = pick_subnet(root, "t/" + id);
@@ -273,6 +271,39 @@ TEST_CASE("topology: the bridge namespace's routes include its subnet", "[topolo
     auto routes = in_netns(net.netns_fd(), [] { return read_host_routes(); });
     CHECK(std::find(routes.begin(), routes.end(), subnet) != routes.end());
     // And the host's routes do not: the network lives in its own namespace.
+    auto host = read_host_routes();
+    CHECK(std::find(host.begin(), host.end(), subnet) == host.end());
+}
+
+TEST_CASE("topology: attaches from several threads at once all work", "[topology]") {
+    TopologyRunRoot root;
+    auto id = unique_net_id();
+    auto subnet = pick_subnet(root, "t/" + id);
+    auto net = BridgeNetwork::create(id, subnet, false);
+    constexpr int kThreads = 6;
+    std::vector<NetNamespace> containers;
+    for (int i = 0; i < kThreads; ++i) {
+        containers.push_back(NetNamespace::create("stk" + id + "c" + std::to_string(i)));
+    }
+    std::vector<std::string> failures(kThreads);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kThreads; ++i) {
+        threads.emplace_back([&, i] {
+            try {
+                net.attach(containers[i].fd(), "eth0", subnet.first_host() + i, true).commit();
+            } catch (const std::exception& e) {
+                failures[i] = e.what();
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    for (int i = 0; i < kThreads; ++i) CHECK(failures[i].empty());
+    EchoServer server(containers[0].fd(), kPort, "c0");
+    for (int i = 1; i < kThreads; ++i) {
+        CHECK(tcp_ask(containers[i].fd(), subnet.first_host(), kPort) ==
+              "c0:" + ipv4_to_string(subnet.first_host() + i));
+    }
+    // No thread was left in another namespace: this one still sees the host's routes.
     auto host = read_host_routes();
     CHECK(std::find(host.begin(), host.end(), subnet) == host.end());
 }

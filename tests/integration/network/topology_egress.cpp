@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <memory>
 
 #include "network/bridge/bridge_network.hpp"
@@ -94,9 +93,9 @@ TEST_CASE("topology: egress transfer subnets avoid taken ranges and cloud metada
     CHECK(egress_transfer_subnet("abc", {}) == a);
     auto b = egress_transfer_subnet("abc", {a});
     CHECK_FALSE(b.overlaps(a));
-    auto whole_range = std::vector<Subnet>{Subnet::parse("169.254.0.0/17"),
-                                                Subnet::parse("169.254.128.0/18"),
-                                                Subnet::parse("169.254.192.0/18")};
+    auto whole_range =
+        std::vector<Subnet>{Subnet::parse("169.254.0.0/17"), Subnet::parse("169.254.128.0/18"),
+                            Subnet::parse("169.254.192.0/18")};
     CHECK_THROWS_AS(egress_transfer_subnet("abc", whole_range), stk::Error);
     for (const char* id : {"a", "b", "c", "zz9", "t1234"}) {
         CHECK_FALSE(Subnet::parse("169.254.169.0/24").overlaps(egress_transfer_subnet(id, {})));

@@ -147,12 +147,12 @@ private:
                 char buf[512];
                 sockaddr_in peer{};
                 socklen_t len = sizeof peer;
-                ssize_t n = ::recvfrom(udp, buf, sizeof buf, 0,
-                                       reinterpret_cast<sockaddr*>(&peer), &len);
+                ssize_t n =
+                    ::recvfrom(udp, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&peer), &len);
                 if (n >= 0) {
                     std::string reply = tag + ":" + std::string(buf, static_cast<size_t>(n));
-                    ::sendto(udp, reply.data(), reply.size(), 0,
-                             reinterpret_cast<sockaddr*>(&peer), len);
+                    ::sendto(udp, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&peer),
+                             len);
                 }
             }
         }

@@ -1,8 +1,7 @@
-#include <catch2/catch.hpp>
-
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <functional>
 #include <set>
 
@@ -52,8 +51,8 @@ TEST_CASE("ipam pool: networks get distinct subnets, stable per key", "[ipam]") 
 
 TEST_CASE("ipam pool: skips subnets overlapping the host routes", "[ipam]") {
     IpamTempDir dir;
-    std::vector<Subnet> routes = {Subnet::parse("10.213.0.128/25"),
-                                  Subnet::parse("10.213.1.7/32"), Subnet::parse("10.0.0.0/16")};
+    std::vector<Subnet> routes = {Subnet::parse("10.213.0.128/25"), Subnet::parse("10.213.1.7/32"),
+                                  Subnet::parse("10.0.0.0/16")};
     SubnetPool pool(dir.path(), small_pool(), routes);
     CHECK(pool.allocate("p/n").to_string() == "10.213.2.0/24");
     // A wide host route covering the whole pool leaves nothing.
@@ -70,8 +69,9 @@ TEST_CASE("ipam pool: exhaustion is an error, release makes room", "[ipam]") {
     for (int i = 0; i < 4; ++i) seen.insert(pool.allocate("p/n" + std::to_string(i)).to_string());
     CHECK(seen.size() == 4);
     auto text = error_text([&] { pool.allocate("p/n4"); });
-    CHECK(text == "allocate a subnet for network \"p/n4\": address pool 10.213.0.0/22 is "
-                  "exhausted (no free /24)");
+    CHECK(text ==
+          "allocate a subnet for network \"p/n4\": address pool 10.213.0.0/22 is "
+          "exhausted (no free /24)");
     pool.release("p/n2");
     CHECK(pool.allocate("p/n4").to_string() == "10.213.2.0/24");
 }
