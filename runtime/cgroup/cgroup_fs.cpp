@@ -128,8 +128,8 @@ void kill_until_empty(const std::function<std::vector<pid_t>()>& list,
         if (Clock::now() >= deadline) {
             std::string names;
             for (pid_t p : pids) names += (names.empty() ? "" : " ") + std::to_string(p);
-            throw Error(fmt::format("kill every process of {}: still running after {} ms: {}",
-                                    what, timeout.count(), names));
+            throw Error(fmt::format("kill every process of {}: still running after {} ms: {}", what,
+                                    timeout.count(), names));
         }
         for (pid_t p : pids) ::kill(p, SIGKILL);
         std::this_thread::sleep_for(pause);

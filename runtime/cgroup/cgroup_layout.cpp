@@ -15,10 +15,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::set<std::string> kControllers = {"blkio",   "cpu",    "cpuacct",  "cpuset",
-                                            "devices", "freezer", "hugetlb", "memory",
-                                            "misc",    "net_cls", "net_prio", "perf_event",
-                                            "pids",    "rdma"};
+const std::set<std::string> kControllers = {
+    "blkio",  "cpu",  "cpuacct", "cpuset",   "devices",    "freezer", "hugetlb",
+    "memory", "misc", "net_cls", "net_prio", "perf_event", "pids",    "rdma"};
 
 std::vector<std::string> split(const std::string& s, char sep) {
     std::vector<std::string> out;
@@ -64,7 +63,7 @@ std::vector<CgroupMount> cgroup_mounts() {
 }
 
 bool is_fs(const fs::path& p, long magic) {
-    struct statfs st{};
+    struct statfs st {};
     return ::statfs(p.c_str(), &st) == 0 && static_cast<long>(st.f_type) == magic;
 }
 
@@ -104,8 +103,8 @@ CgroupLayout detect_cgroup_layout(const fs::path& root_in) {
         }
     }
     if (layout.v1.empty())
-        throw Error(fmt::format("detect cgroups under \"{}\": no cgroup hierarchy found",
-                                root.string()));
+        throw Error(
+            fmt::format("detect cgroups under \"{}\": no cgroup hierarchy found", root.string()));
     layout.mode = layout.unified ? CgroupLayout::Mode::Hybrid : CgroupLayout::Mode::V1;
     return layout;
 }

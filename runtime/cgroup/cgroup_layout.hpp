@@ -11,8 +11,8 @@ namespace stk::runtime {
 struct CgroupLayout {
     enum class Mode { V2, V1, Hybrid };
     Mode mode = Mode::V1;
-    std::optional<std::filesystem::path> unified;        // the v2 tree (V2, Hybrid)
-    std::map<std::string, std::filesystem::path> v1;     // controller -> hierarchy mount (V1, Hybrid)
+    std::optional<std::filesystem::path> unified;     // the v2 tree (V2, Hybrid)
+    std::map<std::string, std::filesystem::path> v1;  // controller -> hierarchy mount (V1, Hybrid)
 };
 
 // statfs(root) == CGROUP2_SUPER_MAGIC, or a `cgroup.controllers` file at the top: V2.

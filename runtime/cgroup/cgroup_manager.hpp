@@ -20,8 +20,8 @@
 namespace stk::runtime {
 
 struct CgroupStats {
-    uint64_t memory_usage = 0;            // bytes
-    std::optional<uint64_t> memory_limit; // bytes; nullopt when unlimited
+    uint64_t memory_usage = 0;             // bytes
+    std::optional<uint64_t> memory_limit;  // bytes; nullopt when unlimited
     uint64_t cpu_usage_ns = 0;
     uint64_t pids = 0;
     uint64_t oom_kills = 0;

@@ -23,8 +23,8 @@ using namespace std::chrono_literals;
 
 // The v1 controllers stack sets or reads; others (devices, blkio, ...) are left alone, which
 // also saves their mkdir/rmdir on every start.
-constexpr const char* kUsedControllers[] = {"memory", "cpu", "cpuacct", "cpuset", "pids",
-                                            "freezer"};
+constexpr const char* kUsedControllers[] = {"memory", "cpu",  "cpuacct",
+                                            "cpuset", "pids", "freezer"};
 // memory.limit_in_bytes reads back as PAGE_COUNTER_MAX * page size when unlimited.
 constexpr uint64_t kV1Unlimited = 0x7FFFFFFFFFFFF000ull;
 
@@ -175,8 +175,8 @@ public:
         with_context(fmt::format("kill cgroup \"{}\"", name_), [&] {
             for (pid_t p : pids()) ::kill(p, SIGKILL);
             // Frozen v1 tasks only die once thawed.
-            if (auto dir = find("freezer"); dir && cg::read(*dir / "freezer.state").value_or(
-                                                       "THAWED") != "THAWED")
+            if (auto dir = find("freezer");
+                dir && cg::read(*dir / "freezer.state").value_or("THAWED") != "THAWED")
                 set_v1_freezer(*dir, false);
             if (paths_.unified && fs::exists(*paths_.unified / "cgroup.kill")) {
                 cg::write(*paths_.unified / "cgroup.kill", "1");
@@ -214,8 +214,8 @@ private:
     const fs::path& need(const char* controller, const char* what) const {
         auto it = paths_.by_controller.find(controller);
         if (it == paths_.by_controller.end())
-            throw Error(fmt::format("{} need the v1 \"{}\" controller, which is not mounted",
-                                    what, controller));
+            throw Error(fmt::format("{} need the v1 \"{}\" controller, which is not mounted", what,
+                                    controller));
         return it->second;
     }
 
@@ -224,8 +224,9 @@ private:
         if (!r.memory_swap_limit) return cg::write(dir / "memory.limit_in_bytes", limit);
         const fs::path memsw = dir / "memory.memsw.limit_in_bytes";
         if (!fs::exists(memsw))
-            throw Error("memswap_limit needs swap accounting: memory.memsw.limit_in_bytes is "
-                        "missing");
+            throw Error(
+                "memswap_limit needs swap accounting: memory.memsw.limit_in_bytes is "
+                "missing");
         const std::string swap = std::to_string(*r.memory_swap_limit);
         // The kernel keeps limit <= memsw at every step: the order depends on the old values.
         try {

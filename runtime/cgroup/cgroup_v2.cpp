@@ -37,7 +37,8 @@ void enable_controllers_below(const fs::path& dir) {
     auto enabled = words(cg::read(dir / "cgroup.subtree_control"));
     std::string add;
     for (const char* c : kWantedControllers) {
-        if (available.count(c) && !enabled.count(c)) add += (add.empty() ? "+" : " +") + std::string(c);
+        if (available.count(c) && !enabled.count(c))
+            add += (add.empty() ? "+" : " +") + std::string(c);
     }
     if (!add.empty()) cg::write(dir / "cgroup.subtree_control", add);
 }

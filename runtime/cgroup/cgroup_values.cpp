@@ -10,8 +10,8 @@ namespace stk::runtime {
 
 int64_t cpu_quota_us(double cpus, long online_cpus) {
     if (!(cpus >= 0.01) || cpus > static_cast<double>(online_cpus))
-        throw Error(fmt::format("cpus {}: must be between 0.01 and the {} online CPUs", cpus,
-                                online_cpus));
+        throw Error(
+            fmt::format("cpus {}: must be between 0.01 and the {} online CPUs", cpus, online_cpus));
     return static_cast<int64_t>(std::llround(cpus * static_cast<double>(kCfsPeriodUs)));
 }
 
@@ -56,23 +56,25 @@ void check_memory(const Resources& r) {
         if (!r.memory_limit || *r.memory_limit == -1)
             throw Error(fmt::format("memswap_limit {}: needs mem_limit", *r.memory_swap_limit));
         if (*r.memory_swap_limit < *r.memory_limit)
-            throw Error(fmt::format("memswap_limit {}: below mem_limit {} (it counts memory plus "
-                                    "swap)",
-                                    *r.memory_swap_limit, *r.memory_limit));
+            throw Error(
+                fmt::format("memswap_limit {}: below mem_limit {} (it counts memory plus "
+                            "swap)",
+                            *r.memory_swap_limit, *r.memory_limit));
     }
     if (r.memory_reservation) {
         if (*r.memory_reservation < 0)
             throw Error(fmt::format("mem_reservation {}: negative", *r.memory_reservation));
         if (r.memory_limit && *r.memory_limit != -1 && *r.memory_reservation > *r.memory_limit)
-            throw Error(fmt::format("mem_reservation {}: above mem_limit {}",
-                                    *r.memory_reservation, *r.memory_limit));
+            throw Error(fmt::format("mem_reservation {}: above mem_limit {}", *r.memory_reservation,
+                                    *r.memory_limit));
     }
 }
 
 std::string pids_max_value(int64_t pids_limit) {
     if (pids_limit <= 0) {
         if (pids_limit == 0 || pids_limit == -1) return "max";
-        throw Error(fmt::format("pids_limit {}: must be positive, or -1 for unlimited", pids_limit));
+        throw Error(
+            fmt::format("pids_limit {}: must be positive, or -1 for unlimited", pids_limit));
     }
     return std::to_string(pids_limit);
 }

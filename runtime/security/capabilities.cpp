@@ -53,9 +53,10 @@ cap_flag_value_t flag(uint64_t mask, int cap) { return (mask >> cap) & 1 ? CAP_S
 }  // namespace
 
 uint64_t docker_default_capabilities() {
-    const int caps[] = {CAP_CHOWN,  CAP_DAC_OVERRIDE,     CAP_FSETID,     CAP_FOWNER, CAP_MKNOD,
-                        CAP_NET_RAW, CAP_SETGID,          CAP_SETUID,     CAP_SETFCAP, CAP_SETPCAP,
-                        CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT, CAP_KILL,  CAP_AUDIT_WRITE};
+    const int caps[] = {CAP_CHOWN,   CAP_DAC_OVERRIDE, CAP_FSETID,           CAP_FOWNER,
+                        CAP_MKNOD,   CAP_NET_RAW,      CAP_SETGID,           CAP_SETUID,
+                        CAP_SETFCAP, CAP_SETPCAP,      CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT,
+                        CAP_KILL,    CAP_AUDIT_WRITE};
     uint64_t mask = 0;
     for (int c : caps) mask |= uint64_t{1} << c;
     return mask;

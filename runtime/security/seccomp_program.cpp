@@ -46,41 +46,73 @@ constexpr uint64_t kSysAdmin = bit(CAP_SYS_ADMIN);
 
 constexpr Gate kGates[] = {
     // Mounts and the new mount API.
-    {"mount", kSysAdmin}, {"umount", kSysAdmin}, {"umount2", kSysAdmin},
-    {"fsopen", kSysAdmin}, {"fsconfig", kSysAdmin}, {"fsmount", kSysAdmin},
-    {"fspick", kSysAdmin}, {"move_mount", kSysAdmin}, {"open_tree", kSysAdmin},
-    {"mount_setattr", kSysAdmin}, {"pivot_root", kSysAdmin},
+    {"mount", kSysAdmin},
+    {"umount", kSysAdmin},
+    {"umount2", kSysAdmin},
+    {"fsopen", kSysAdmin},
+    {"fsconfig", kSysAdmin},
+    {"fsmount", kSysAdmin},
+    {"fspick", kSysAdmin},
+    {"move_mount", kSysAdmin},
+    {"open_tree", kSysAdmin},
+    {"mount_setattr", kSysAdmin},
+    {"pivot_root", kSysAdmin},
     // Namespaces and identity of the host.
-    {"unshare", kSysAdmin}, {"setns", kSysAdmin}, {"sethostname", kSysAdmin},
-    {"setdomainname", kSysAdmin}, {"quotactl", kSysAdmin}, {"quotactl_fd", kSysAdmin},
-    {"fanotify_init", kSysAdmin}, {"lookup_dcookie", kSysAdmin},
-    {"swapon", kSysAdmin}, {"swapoff", kSysAdmin},
+    {"unshare", kSysAdmin},
+    {"setns", kSysAdmin},
+    {"sethostname", kSysAdmin},
+    {"setdomainname", kSysAdmin},
+    {"quotactl", kSysAdmin},
+    {"quotactl_fd", kSysAdmin},
+    {"fanotify_init", kSysAdmin},
+    {"lookup_dcookie", kSysAdmin},
+    {"swapon", kSysAdmin},
+    {"swapoff", kSysAdmin},
     {"bpf", kSysAdmin | bit(CAP_BPF)},
     {"perf_event_open", kSysAdmin | bit(CAP_PERFMON)},
     {"syslog", kSysAdmin | bit(CAP_SYSLOG)},
     // The kernel keyring is not namespaced.
-    {"keyctl", 0}, {"add_key", 0}, {"request_key", 0},
+    {"keyctl", 0},
+    {"add_key", 0},
+    {"request_key", 0},
     // io_uring bypasses seccomp for the operations it performs; userfaultfd eases kernel races.
-    {"io_uring_setup", 0}, {"io_uring_enter", 0}, {"io_uring_register", 0},
+    {"io_uring_setup", 0},
+    {"io_uring_enter", 0},
+    {"io_uring_register", 0},
     {"userfaultfd", 0},
     // Obsolete or unimplemented interfaces docker leaves out.
-    {"_sysctl", 0}, {"uselib", 0}, {"ustat", 0}, {"sysfs", 0}, {"nfsservctl", 0},
-    {"vm86", 0}, {"vm86old", 0}, {"create_module", 0}, {"get_kernel_syms", 0},
+    {"_sysctl", 0},
+    {"uselib", 0},
+    {"ustat", 0},
+    {"sysfs", 0},
+    {"nfsservctl", 0},
+    {"vm86", 0},
+    {"vm86old", 0},
+    {"create_module", 0},
+    {"get_kernel_syms", 0},
     {"query_module", 0},
     // Capability-gated like docker's profile.
-    {"reboot", bit(CAP_SYS_BOOT)}, {"kexec_load", bit(CAP_SYS_BOOT)},
+    {"reboot", bit(CAP_SYS_BOOT)},
+    {"kexec_load", bit(CAP_SYS_BOOT)},
     {"kexec_file_load", bit(CAP_SYS_BOOT)},
-    {"init_module", bit(CAP_SYS_MODULE)}, {"finit_module", bit(CAP_SYS_MODULE)},
+    {"init_module", bit(CAP_SYS_MODULE)},
+    {"finit_module", bit(CAP_SYS_MODULE)},
     {"delete_module", bit(CAP_SYS_MODULE)},
     {"acct", bit(CAP_SYS_PACCT)},
-    {"kcmp", bit(CAP_SYS_PTRACE)}, {"pidfd_getfd", bit(CAP_SYS_PTRACE)},
+    {"kcmp", bit(CAP_SYS_PTRACE)},
+    {"pidfd_getfd", bit(CAP_SYS_PTRACE)},
     {"process_madvise", bit(CAP_SYS_PTRACE)},
-    {"iopl", bit(CAP_SYS_RAWIO)}, {"ioperm", bit(CAP_SYS_RAWIO)},
-    {"settimeofday", bit(CAP_SYS_TIME)}, {"stime", bit(CAP_SYS_TIME)},
-    {"clock_settime", bit(CAP_SYS_TIME)}, {"clock_settime64", bit(CAP_SYS_TIME)},
+    {"iopl", bit(CAP_SYS_RAWIO)},
+    {"ioperm", bit(CAP_SYS_RAWIO)},
+    {"settimeofday", bit(CAP_SYS_TIME)},
+    {"stime", bit(CAP_SYS_TIME)},
+    {"clock_settime", bit(CAP_SYS_TIME)},
+    {"clock_settime64", bit(CAP_SYS_TIME)},
     {"vhangup", bit(CAP_SYS_TTY_CONFIG)},
-    {"mbind", bit(CAP_SYS_NICE)}, {"set_mempolicy", bit(CAP_SYS_NICE)},
-    {"set_mempolicy_home_node", bit(CAP_SYS_NICE)}, {"migrate_pages", bit(CAP_SYS_NICE)},
+    {"mbind", bit(CAP_SYS_NICE)},
+    {"set_mempolicy", bit(CAP_SYS_NICE)},
+    {"set_mempolicy_home_node", bit(CAP_SYS_NICE)},
+    {"migrate_pages", bit(CAP_SYS_NICE)},
     {"move_pages", bit(CAP_SYS_NICE)},
     {"open_by_handle_at", bit(CAP_DAC_READ_SEARCH)},
     {"chroot", bit(CAP_SYS_CHROOT)},
@@ -168,7 +200,8 @@ void add_syscall(scmp_filter_ctx ctx, int nr, std::string_view name, uint64_t ca
             return add_rule(ctx, ok ? allow : eperm, nr, name);
         }
     }
-    if (const Gate* g = find_gate(name)) return add_rule(ctx, (g->caps & caps) ? allow : eperm, nr, name);
+    if (const Gate* g = find_gate(name))
+        return add_rule(ctx, (g->caps & caps) ? allow : eperm, nr, name);
     add_rule(ctx, allow, nr, name);
 }
 
@@ -195,6 +228,9 @@ SeccompProgram::SeccompProgram(uint64_t caps) {
         if (!c.ctx) throw Error("seccomp_init failed");
         // A binary tree of syscall numbers keeps the per-syscall cost logarithmic.
         seccomp_attr_set(c.ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+        // Only the native ABI: a 32-bit (x86, x32) syscall would dodge the checks on argument
+        // layout above, so it ends the process (docker's profile also admits x86 and x32).
+        seccomp_attr_set(c.ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
         const bool ptrace_allowed = kernel_at_least(4, 8);
         for (int nr = 0; nr < 1024; ++nr) {
             char* raw = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
@@ -207,8 +243,8 @@ SeccompProgram::SeccompProgram(uint64_t caps) {
     });
     fprog_.len = static_cast<unsigned short>(code_.size());
     fprog_.filter = code_.data();
-    compile_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                      .count();
+    compile_ms_ =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
 const SeccompProgram& SeccompProgram::for_capabilities(uint64_t capabilities) {

@@ -27,8 +27,7 @@ bool starts_with(const std::string& s, const char* prefix) { return s.rfind(pref
 int open_private_procfs() {
     UniqueFd fs(static_cast<int>(::syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC)));
     if (!fs) return -1;
-    if (::syscall(SYS_fsconfig, fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0)
-        return -1;
+    if (::syscall(SYS_fsconfig, fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0) return -1;
     int mnt = static_cast<int>(::syscall(SYS_fsmount, fs.get(), FSMOUNT_CLOEXEC, 0));
     return mnt;
 }
@@ -90,7 +89,7 @@ void apply_sysctls_in_child(const std::map<std::string, std::string>& sysctls) {
     validate_sysctls(sysctls, false);
     UniqueFd proc(open_private_procfs());
     if (proc) {
-        struct statfs st{};
+        struct statfs st {};
         if (::fstatfs(proc.get(), &st) != 0 || st.f_type != PROC_SUPER_MAGIC)
             throw Error("the procfs opened for sysctls is not procfs");
     }

@@ -10,11 +10,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstring>
 #include <thread>
-
-#include <catch2/catch.hpp>
 
 #include "runtime/cgroup/cgroup_manager.hpp"
 #include "runtime/sys/file_util.hpp"

@@ -11,13 +11,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <map>
 #include <sstream>
-
-#include <catch2/catch.hpp>
 
 #include "runtime/security/capabilities.hpp"
 #include "runtime/security/seccomp_program.hpp"
@@ -75,8 +74,8 @@ void report_status(int out) {
     if (!f) return;
     char line[512];
     while (std::fgets(line, sizeof line, f)) {
-        const char* keys[] = {"CapInh:", "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:",
-                              "NoNewPrivs:", "Seccomp:"};
+        const char* keys[] = {
+            "CapInh:", "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:", "NoNewPrivs:", "Seccomp:"};
         for (const char* k : keys) {
             size_t len = std::strlen(k);
             if (std::strncmp(line, k, len) == 0) {
@@ -129,7 +128,8 @@ TEST_CASE("default caps + no_new_privs + seccomp, seen from inside the child") {
         put("bpf", errno_of(syscall(SYS_bpf, 0, nullptr, 0)));
         put("io_uring_setup", errno_of(syscall(SYS_io_uring_setup, 1, nullptr)));
         put("personality_query", errno_of(syscall(SYS_personality, 0xffffffff)));
-        put("personality_bad", errno_of(syscall(SYS_personality, 0x0400000 /* READ_IMPLIES_EXEC */)));
+        put("personality_bad",
+            errno_of(syscall(SYS_personality, 0x0400000 /* READ_IMPLIES_EXEC */)));
         put("vsock", errno_of(syscall(SYS_socket, 40 /* AF_VSOCK */, SOCK_STREAM, 0)));
         long sock = syscall(SYS_socket, AF_UNIX, SOCK_STREAM, 0);
         put("unix_socket", errno_of(sock));
@@ -221,9 +221,10 @@ TEST_CASE("benchmark: loading the cached program vs compiling it") {
         loads.push_back(std::stod(r["ns"]) / 1e6);
     }
     std::sort(loads.begin(), loads.end());
-    std::printf("seccomp: %zu BPF instructions, compile+export %.3f ms (once), load min %.3f ms "
-                "median %.3f ms (%zu loads)\n",
-                program.instruction_count(), program.compile_ms(), loads.front(),
-                loads[loads.size() / 2], loads.size());
+    std::printf(
+        "seccomp: %zu BPF instructions, compile+export %.3f ms (once), load min %.3f ms "
+        "median %.3f ms (%zu loads)\n",
+        program.instruction_count(), program.compile_ms(), loads.front(), loads[loads.size() / 2],
+        loads.size());
     CHECK(loads.front() < program.compile_ms());
 }

@@ -15,8 +15,8 @@ namespace {
 // Like this machine: separate cpu and cpuacct, a unified mount without controllers, devices
 // and blkio present but unused by stack.
 void lay_out_hybrid(const FakeCgroupTree& t) {
-    for (const char* c : {"memory", "cpu", "cpuacct", "cpuset", "pids", "freezer", "devices",
-                          "blkio", "systemd"})
+    for (const char* c :
+         {"memory", "cpu", "cpuacct", "cpuset", "pids", "freezer", "devices", "blkio", "systemd"})
         t.dir(c);
     t.file("unified/cgroup.procs");
     t.file("cpuset/cpuset.cpus", "0-1\n");
@@ -26,13 +26,14 @@ void lay_out_hybrid(const FakeCgroupTree& t) {
 // The knob files the kernel would show in the container's directories.
 void lay_out_container(const FakeCgroupTree& t, const std::string& name) {
     const std::string m = "memory/stack/" + name + "/";
-    for (const char* f : {"memory.limit_in_bytes", "memory.memsw.limit_in_bytes",
-                          "memory.soft_limit_in_bytes", "memory.usage_in_bytes",
-                          "memory.oom_control", "cgroup.procs"})
+    for (const char* f :
+         {"memory.limit_in_bytes", "memory.memsw.limit_in_bytes", "memory.soft_limit_in_bytes",
+          "memory.usage_in_bytes", "memory.oom_control", "cgroup.procs"})
         t.file(m + f);
     for (const char* f : {"cpu.cfs_period_us", "cpu.cfs_quota_us", "cpu.shares", "cgroup.procs"})
         t.file("cpu/stack/" + name + "/" + f);
-    for (const char* f : {"cpuacct.usage", "cgroup.procs"}) t.file("cpuacct/stack/" + name + "/" + f);
+    for (const char* f : {"cpuacct.usage", "cgroup.procs"})
+        t.file("cpuacct/stack/" + name + "/" + f);
     t.file("cpuset/stack/cpuset.cpus");
     t.file("cpuset/stack/cpuset.mems");
     for (const char* f : {"cpuset.cpus", "cpuset.mems", "cgroup.procs"})

@@ -1,6 +1,7 @@
+#include "runtime/cgroup/cgroup_values.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "runtime/cgroup/cgroup_values.hpp"
 #include "runtime/sys/error.hpp"
 
 using namespace stk::runtime;

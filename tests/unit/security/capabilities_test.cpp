@@ -1,8 +1,9 @@
+#include "runtime/security/capabilities.hpp"
+
 #include <linux/capability.h>
 
 #include <catch2/catch.hpp>
 
-#include "runtime/security/capabilities.hpp"
 #include "runtime/sys/error.hpp"
 #include "runtime/sys/file_util.hpp"
 

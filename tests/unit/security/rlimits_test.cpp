@@ -1,8 +1,9 @@
+#include "runtime/security/rlimits.hpp"
+
 #include <sys/resource.h>
 
 #include <catch2/catch.hpp>
 
-#include "runtime/security/rlimits.hpp"
 #include "runtime/sys/error.hpp"
 
 using namespace stk::runtime;

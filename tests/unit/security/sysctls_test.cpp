@@ -1,6 +1,7 @@
+#include "runtime/security/sysctls.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "runtime/security/sysctls.hpp"
 #include "runtime/sys/error.hpp"
 
 using namespace stk::runtime;
@@ -21,8 +22,8 @@ TEST_CASE("sysctl classification: net, ipc or not namespaced") {
 }
 
 TEST_CASE("validate_sysctls rejects host-wide, host-network and malformed sysctls") {
-    CHECK_NOTHROW(validate_sysctls({{"net.core.somaxconn", "1024"}, {"kernel.shmmni", "10"}},
-                                   false));
+    CHECK_NOTHROW(
+        validate_sysctls({{"net.core.somaxconn", "1024"}, {"kernel.shmmni", "10"}}, false));
     CHECK_THROWS_WITH(validate_sysctls({{"vm.swappiness", "1"}}, false),
                       Catch::Contains("\"vm.swappiness\" is not namespaced"));
     CHECK_THROWS_WITH(validate_sysctls({{"net.core.somaxconn", "1"}}, true),
