@@ -28,6 +28,7 @@ template <typename Body>
 std::pair<int, std::string> run_child(Body body) {
     int fds[2];
     REQUIRE(pipe2(fds, O_CLOEXEC) == 0);
+    std::fflush(nullptr);  // or the child would print the parent's pending output again
     pid_t pid = fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
