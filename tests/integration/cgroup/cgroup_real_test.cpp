@@ -48,6 +48,7 @@ public:
             }
         }
         manager_->remove_parent_if_empty();
+        for (const auto& dir : leftovers()) FAIL_CHECK("left behind: " << dir);
     }
     Cgroup& create() {
         cgroups_.push_back(manager_->create(unique_name()));
