@@ -25,6 +25,18 @@ void check_id(const std::string& id) {
 
 std::string netns_name_for(const std::string& id) { return kPrefix + id; }
 
+// A locally administered unicast MAC derived from the id, stable across re-creation.
+std::array<uint8_t, 6> bridge_mac_for(const std::string& id) {
+    uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : id) h = (h ^ c) * 1099511628211ull;
+    return {0x02,
+            static_cast<uint8_t>(h >> 32),
+            static_cast<uint8_t>(h >> 24),
+            static_cast<uint8_t>(h >> 16),
+            static_cast<uint8_t>(h >> 8),
+            static_cast<uint8_t>(h)};
+}
+
 UniqueFd dup_fd(int fd) {
     UniqueFd copy(::fcntl(fd, F_DUPFD_CLOEXEC, 0));
     if (!copy) throw_errno("duplicate namespace fd " + std::to_string(fd));
@@ -72,7 +84,9 @@ BridgeNetwork::BridgeNetwork(std::string id, NetNamespace netns, Subnet subnet, 
       netns_(std::move(netns)),
       subnet_(subnet),
       egress_(egress),
-      owned_(owned) {}
+      owned_(owned) {
+    netns_.release();  // whether the namespace goes with this object is owned_'s decision
+}
 
 BridgeNetwork::BridgeNetwork(BridgeNetwork&& other) noexcept
     : id_(std::move(other.id_)),
@@ -117,7 +131,7 @@ BridgeNetwork BridgeNetwork::create(const std::string& id, const Subnet& subnet,
         auto sock = NlSocket::open_in(net.netns_fd());
         const auto bridge = net.bridge_name();
         set_link_up(sock, "lo");
-        create_bridge(sock, bridge);
+        create_bridge(sock, bridge, bridge_mac_for(id));
         add_address(sock, bridge, subnet.gateway(), subnet.prefix);
         set_link_up(sock, bridge);
         if (egress) {
@@ -143,6 +157,22 @@ BridgeNetwork BridgeNetwork::open(const std::string& id) {
 
 bool BridgeNetwork::exists(const std::string& id) {
     return NetNamespace::exists(netns_name_for(id));
+}
+
+void BridgeNetwork::remove(const std::string& id) noexcept {
+    try {
+        check_id(id);
+        const auto name = netns_name_for(id);
+        if (!NetNamespace::exists(name)) {
+            std::filesystem::remove(NetNamespace::path_for(name));  // an unmounted leftover
+            return;
+        }
+        auto netns = NetNamespace::open(name);
+        delete_in(netns.fd(), egress_inside_name(id));
+        netns.destroy();
+    } catch (const std::exception& e) {
+        spdlog::warn("remove network \"{}\": {}", id, e.what());
+    }
 }
 
 std::string BridgeNetwork::host_end_name_for(int container_netns_fd, const std::string& ifname) {

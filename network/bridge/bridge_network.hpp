@@ -53,6 +53,9 @@ public:
     // Opens a network made by an earlier process; the object does not destroy it on exit.
     static BridgeNetwork open(const std::string& id);
     static bool exists(const std::string& id);
+    // Removes network `id` whatever state an earlier process left it in (`down` after a crash,
+    // a create that died halfway); an absent network is not an error.
+    static void remove(const std::string& id) noexcept;
 
     BridgeNetwork(BridgeNetwork&& other) noexcept;
     BridgeNetwork& operator=(BridgeNetwork&&) noexcept;

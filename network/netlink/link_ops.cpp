@@ -107,13 +107,25 @@ std::vector<std::string> link_names(const NlSocket& sock) {
     return names;
 }
 
-void create_bridge(const NlSocket& sock, const std::string& name) {
+void create_bridge(const NlSocket& sock, const std::string& name,
+                   const std::array<uint8_t, 6>& mac) {
     check_ifname(name);
     LinkPtr link(rtnl_link_bridge_alloc());
     if (!link) throw Error("allocate bridge link: out of memory");
     rtnl_link_set_name(link.get(), name.c_str());
+    NlAddrPtr hw(nl_addr_build(AF_LLC, mac.data(), mac.size()));
+    if (!hw) throw Error("build a MAC address: out of memory");
+    rtnl_link_set_addr(link.get(), hw.get());
     check_nl(rtnl_link_add(sock.get(), link.get(), NLM_F_CREATE | NLM_F_EXCL),
              "create bridge " + in_quotes(name));
+}
+
+std::string link_hwaddr(const NlSocket& sock, const std::string& name) {
+    auto link = get_link(sock, name);
+    nl_addr* hw = rtnl_link_get_addr(link.get());
+    if (!hw) throw Error("interface " + in_quotes(name) + " has no hardware address");
+    char buf[64];
+    return nl_addr2str(hw, buf, sizeof buf);
 }
 
 void create_veth(const NlSocket& sock, const std::string& name, const std::string& peer_name,

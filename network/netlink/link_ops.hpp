@@ -1,6 +1,7 @@
 #pragma once
 // Links, addresses and routes through libnl on a given route socket (so in its namespace).
 // Each function names the interface and operation in its errors.
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,7 +17,12 @@ std::optional<int> link_index(const NlSocket& sock, const std::string& name);
 int require_link_index(const NlSocket& sock, const std::string& name);
 std::vector<std::string> link_names(const NlSocket& sock);
 
-void create_bridge(const NlSocket& sock, const std::string& name);
+// A bridge with a fixed MAC address: without one the kernel gives the bridge the lowest MAC of
+// its ports, so the gateway's MAC would change under the containers' ARP caches as they join.
+void create_bridge(const NlSocket& sock, const std::string& name,
+                   const std::array<uint8_t, 6>& mac);
+// The link's hardware address as "aa:bb:cc:dd:ee:ff".
+std::string link_hwaddr(const NlSocket& sock, const std::string& name);
 // A veth pair whose `name` end stays in the socket's namespace and whose `peer_name` end is
 // created directly in `peer_netns_fd` (-1: the socket's own namespace).
 void create_veth(const NlSocket& sock, const std::string& name, const std::string& peer_name,

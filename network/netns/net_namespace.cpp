@@ -86,6 +86,11 @@ NetNamespace NetNamespace::create(const std::string& name) {
         auto path = path_for(name);
         std::filesystem::create_directories(path.parent_path());
         UniqueFd pin(::open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
+        if (!pin && errno == EEXIST && !exists(name)) {
+            // A pin file left unmounted by a process that died halfway: take its place.
+            ::unlink(path.c_str());
+            pin.reset(::open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
+        }
         if (!pin) throw_errno("create \"" + path.string() + "\"");
         pin.reset();
         ScopeExit unlink_pin([&] { ::unlink(path.c_str()); });

@@ -307,3 +307,46 @@ TEST_CASE("topology: attaches from several threads at once all work", "[topology
     auto host = read_host_routes();
     CHECK(std::find(host.begin(), host.end(), subnet) == host.end());
 }
+
+TEST_CASE("topology: the gateway's MAC address stays put as containers join", "[topology]") {
+    TopologyRunRoot root;
+    auto id = unique_net_id();
+    auto subnet = pick_subnet(root, "t/" + id);
+    auto net = BridgeNetwork::create(id, subnet, false);
+    auto sock = NlSocket::open_in(net.netns_fd());
+    const auto before = link_hwaddr(sock, net.bridge_name());
+    CHECK(before.rfind("02:", 0) == 0);
+    std::vector<NetNamespace> containers;
+    for (int i = 0; i < 4; ++i) {
+        containers.push_back(NetNamespace::create("stk" + id + "c" + std::to_string(i)));
+        net.attach(containers.back().fd(), "eth0", subnet.first_host() + i, true).commit();
+        CHECK(link_hwaddr(sock, net.bridge_name()) == before);
+    }
+}
+
+TEST_CASE("topology: remove() clears whatever an earlier process left", "[topology]") {
+    TopologyRunRoot root;
+    auto id = unique_net_id();
+    auto subnet = pick_subnet(root, "t/" + id);
+    auto pin = NetNamespace::path_for("stk" + id);
+    // A complete network whose owner went away without destroying it.
+    BridgeNetwork::create(id, subnet, false).release();
+    REQUIRE(BridgeNetwork::exists(id));
+    BridgeNetwork::remove(id);
+    CHECK_FALSE(BridgeNetwork::exists(id));
+    CHECK_FALSE(mounted(pin));
+    // A namespace pinned by a create that died before the bridge existed.
+    NetNamespace::create("stk" + id).release();
+    CHECK_THROWS_AS(BridgeNetwork::open(id), stk::Error);
+    BridgeNetwork::remove(id);
+    CHECK_FALSE(std::filesystem::exists(pin));
+    // A pin file that was never mounted does not block a new network.
+    { std::ofstream(pin.string()).put('\n'); }
+    REQUIRE(std::filesystem::exists(pin));
+    {
+        auto net = BridgeNetwork::create(id, subnet, false);
+        CHECK(BridgeNetwork::exists(id));
+    }
+    BridgeNetwork::remove(id);  // absent: nothing to do
+    CHECK_FALSE(std::filesystem::exists(pin));
+}
