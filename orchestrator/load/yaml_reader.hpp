@@ -10,7 +10,7 @@ namespace stk::load {
 
 // Expanded-node budget for one file: beyond it the file is rejected (alias bombs).
 inline constexpr size_t kMaxYamlNodes = 1'000'000;
-// Nesting depth limit of the raw tree (also stops self-referencing aliases).
+// Nesting depth limit of the raw tree.
 inline constexpr int kMaxYamlDepth = 256;
 
 // Parses every document of `text` without requiring a top-level mapping; a file with no
