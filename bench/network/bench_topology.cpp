@@ -3,6 +3,7 @@
 // lives in namespaces it creates under a private STACK_RUN_ROOT, removed at exit.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -106,12 +107,36 @@ Round run(int n, int round) {
     return r;
 }
 
+Round median(std::vector<Round> rounds) {
+    auto pick = [&](double Round::*field) {
+        std::vector<double> v;
+        for (const auto& r : rounds) v.push_back(r.*field);
+        std::sort(v.begin(), v.end());
+        return v[v.size() / 2];
+    };
+    Round m;
+    for (auto field : {&Round::create_network, &Round::create_netns, &Round::attach,
+                       &Round::detach_each, &Round::destroy_call, &Round::destroy_until_gone}) {
+        m.*field = pick(field);
+    }
+    return m;
+}
+
 }  // namespace
 
+// Usage: bench_topology [--repeat R] [N...]   (defaults: R = 3, N = 1 10 50)
 int main(int argc, char** argv) {
     std::vector<int> counts;
-    for (int i = 1; i < argc; ++i) counts.push_back(std::atoi(argv[i]));
+    int repeat = 3;
+    for (int i = 1; i < argc; ++i) {
+        if (std::string(argv[i]) == "--repeat" && i + 1 < argc) {
+            repeat = std::atoi(argv[++i]);
+        } else {
+            counts.push_back(std::atoi(argv[i]));
+        }
+    }
     if (counts.empty()) counts = {1, 10, 50};
+    if (repeat < 1) repeat = 1;
     for (int n : counts) {
         if (n < 1 || n > 250) {
             std::fprintf(stderr, "bench_topology: N must be 1..250 (one /24), got %d\n", n);
@@ -120,18 +145,21 @@ int main(int argc, char** argv) {
     }
     try {
         PrivateRunRoot root;
+        std::printf("median of %d runs per N\n", repeat);
         std::printf("%4s %12s %12s %12s %12s %14s %14s %14s\n", "N", "net_create", "netns_xN",
                     "attach_xN", "per_attach", "detach_xN", "destroy_call", "destroy_gone");
         int round = 0;
         for (int n : counts) {
-            auto r = run(n, round++);
+            std::vector<Round> rounds;
+            for (int k = 0; k < repeat; ++k) rounds.push_back(run(n, round++));
+            auto r = median(rounds);
             std::printf("%4d %10.2fms %10.2fms %10.2fms %10.3fms %12.2fms %12.2fms %12.2fms\n", n,
                         r.create_network, r.create_netns, r.attach, r.attach / n, r.detach_each,
                         r.destroy_call, r.destroy_until_gone);
         }
         std::printf(
-            "net_create: namespace + bridge + gateway address; attach: veth pair with "
-            "peer born in the container netns, address, routes, up.\n"
+            "net_create: namespace + bridge + gateway address; attach: veth pair with peer born "
+            "in the container netns, address, routes, up.\n"
             "detach_xN: deleting each veth; destroy_call: unpinning the bridge netns; "
             "destroy_gone: until every container's eth0 has disappeared.\n");
     } catch (const std::exception& e) {
