@@ -9,6 +9,7 @@
 #include "orchestrator/supervise/logs/line_splitter.hpp"
 #include "orchestrator/supervise/logs/log_prefixer.hpp"
 #include "orchestrator/supervise/logs/log_reader.hpp"
+#include "orchestrator/supervise/logs/log_writer.hpp"
 #include "runtime/sys/error.hpp"
 
 using namespace stk::supervise;
@@ -164,4 +165,35 @@ TEST_CASE("logs: merge several files in time order with --tail and --since") {
 
     auto both = read_merged_logs(sources, {size_t{0}, std::nullopt});
     CHECK(both.empty());
+}
+
+TEST_CASE("logs: the writer appends timestamped lines per stream and reads back") {
+    TempDir dir;
+    fs::path file = dir.path / "web-1.log";
+    {
+        LogFileWriter w(file);
+        CHECK(w.write("stdout", "hel", 1 * kSec).empty());
+        auto err = w.write("stderr", "oops\npart", 2 * kSec);
+        REQUIRE(err.size() == 1);
+        CHECK(err[0].text == "oops");
+        auto out = w.write("stdout", "lo\nworld\n", 3 * kSec);
+        REQUIRE(out.size() == 2);
+        CHECK(out[0].text == "hello");
+        CHECK(out[0].stream == "stdout");
+        auto rest = w.close_stream("stderr", 4 * kSec);
+        REQUIRE(rest.size() == 1);
+        CHECK(rest[0].text == "part");
+        CHECK(w.close_stream("stdout", 5 * kSec).empty());
+    }
+    LogFileWriter again(file);  // appends, never truncates
+    again.write("stdout", "after restart\n", 6 * kSec);
+    auto records = read_log_file(file, {});
+    REQUIRE(records.size() == 5);
+    CHECK(records[0].text == "oops");
+    CHECK(records[0].stream == "stderr");
+    CHECK(records[1].text == "hello");
+    CHECK(records[1].time == 3 * kSec);
+    CHECK(records[3].text == "part");
+    CHECK(records[4].text == "after restart");
+    CHECK_THROWS_AS(LogFileWriter(dir.path / "missing-dir" / "x.log"), stk::SysError);
 }
