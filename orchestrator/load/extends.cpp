@@ -87,6 +87,7 @@ private:
         Node base = resolve(base_file, base_name, base_ref);
         chain_.pop_back();
         if (base_file != file) rebase_service_paths(base, base_file.parent_path());
+        apply_tags_alone(base);
         Node merged = merge_service(base, own, name);
         merged.loc = svc->loc;
         return done_.emplace(key, std::move(merged)).first->second;

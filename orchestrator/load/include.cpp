@@ -131,11 +131,11 @@ void apply_include(Node& root, const fs::path& file, const Environment& env, Loa
             Node tree = load_stack_file(f, own_env, ctx, item.loc);
             if (merged.is_null()) {
                 merged = std::move(tree);
+                apply_tags_alone(merged);
             } else {
                 merged = merge_documents(merged, tree);
             }
         }
-        apply_tags_alone(merged);
         rebase_tree_paths(merged, dir);
         import_resources(root, merged);
     }

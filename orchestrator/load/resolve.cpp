@@ -121,9 +121,13 @@ ResolvedTree resolve_tree(const LoadOptions& options, Diagnostics& diags) {
     for (size_t i = 0; i < roots.size(); ++i) {
         finish_stack_file(roots[i], env, ctx);
         expand_stack_file(roots[i], out.files[i], env, ctx);
-        merged = merged.is_null() ? std::move(roots[i]) : merge_documents(merged, roots[i]);
+        if (i == 0) {
+            merged = std::move(roots[i]);
+            apply_tags_alone(merged);  // !reset in the first file just removes the key
+        } else {
+            merged = merge_documents(merged, roots[i]);
+        }
     }
-    apply_tags_alone(merged);
     enforce_unicity(merged);
 
     auto profiles = apply_profiles(merged, enabled_profiles(options.profiles,

@@ -247,6 +247,7 @@ Node parse_yaml_any(const std::string& text, const std::string& file) {
         throw LoadError(Diagnostic{loc, "", "YAML syntax error: " + e.msg, {}});
     }
     Node result;
+    bool overlaid = false;
     for (auto& n : builder.documents()) {
         if (n.is_null() && n.tag.empty()) continue;
         if (result.is_null()) {
@@ -254,6 +255,8 @@ Node parse_yaml_any(const std::string& text, const std::string& file) {
         } else {
             if (!result.is_map() || !n.is_map())
                 TreeBuilder::fail(n.loc, "several YAML documents in one file must all be mappings");
+            if (!overlaid) apply_tags_alone(result);
+            overlaid = true;
             result = merge_documents(result, n);
         }
     }
