@@ -21,7 +21,8 @@ void configure_mounts_in_child(const ContainerSpec& spec, const RootfsLayout& la
         if (::mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0)
             throw_errno("make / rslave");
         // 2. Assemble the root at layout.merged (inside this namespace only).
-        with_context("mount the root", [&] { mount_root_in_child(spec.rootfs, layout); });
+        with_context("mount the root",
+                     [&] { mount_root_in_child(spec.rootfs, layout, spec.user_namespace); });
         UniqueFd root(::open(layout.merged.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
         if (!root) throw_errno(fmt::format("open \"{}\"", layout.merged.string()));
         if (spec.rootfs.kind == RootfsSpec::Kind::HostView)

@@ -8,6 +8,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <fstream>
+
 #include "runtime/mount/mount_api.hpp"
 #include "runtime/path/safe_path.hpp"
 #include "runtime/sys/error.hpp"
@@ -51,6 +53,16 @@ void make_device(int dev_fd, const DeviceNode& d) {
     attach_mount(src.get(), target.get(), "/dev/" + std::string(d.name));
 }
 
+// devpts refuses gid=5 when a user namespace does not map it (a one-id map, say): leave the
+// option out then, as runc does for rootless containers.
+bool gid_mapped(gid_t gid) {
+    std::ifstream in("/proc/self/gid_map");
+    uint64_t inside = 0, outside = 0, count = 0;
+    while (in >> inside >> outside >> count)
+        if (gid >= inside && gid < inside + count) return true;
+    return false;
+}
+
 void mount_at(int root_fd, const char* path, UniqueFd mnt) {
     UniqueFd target = mkdir_all_in_root(root_fd, path);
     attach_mount(mnt.get(), target.get(), path);
@@ -90,11 +102,10 @@ void mount_dev_in_child(int root_fd, uint64_t shm_size) {
         for (const char* sub : {"pts", "shm", "mqueue"})
             if (::mkdirat(dev.get(), sub, 0755) != 0)
                 throw_errno(fmt::format("mkdir /dev/{}", sub));
+        FsOptions pts = {{"newinstance", ""}, {"ptmxmode", "0666"}, {"mode", "0620"}};
+        if (gid_mapped(5)) pts.emplace_back("gid", "5");
         mount_at(root_fd, "/dev/pts",
-                 new_fs_mount(
-                     "devpts", "devpts",
-                     {{"newinstance", ""}, {"ptmxmode", "0666"}, {"mode", "0620"}, {"gid", "5"}},
-                     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC));
+                 new_fs_mount("devpts", "devpts", pts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC));
         mount_at(
             root_fd, "/dev/shm",
             new_fs_mount("tmpfs", "shm", {{"mode", "1777"}, {"size", std::to_string(shm_size)}},

@@ -16,24 +16,28 @@ namespace {
 // Stacks longer than mount(2)'s one page of option data: one fsconfig call per layer
 // ("lowerdir+", kernel >= 6.8) takes each path literally, so nothing needs escaping.
 void mount_overlay_per_layer(const std::vector<std::filesystem::path>& lowers,
-                             const RootfsLayout& l) {
+                             const RootfsLayout& l, bool user_namespace) {
     FsOptions opts;
     for (const auto& lower : lowers) opts.emplace_back("lowerdir+", lower.string());
     opts.emplace_back("upperdir", l.upper.string());
     opts.emplace_back("workdir", l.work.string());
+    if (user_namespace) opts.emplace_back("userxattr", "");
     UniqueFd mnt = new_fs_mount("overlay", "overlay", opts, 0);
     UniqueFd target(::open(l.merged.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!target) throw_errno(fmt::format("open \"{}\"", l.merged.string()));
     attach_mount(mnt.get(), target.get(), l.merged.string());
 }
 
-void mount_overlay(const std::vector<std::filesystem::path>& lowers, const RootfsLayout& l) {
+// In a user namespace trusted.* xattrs are refused: overlay keeps its metadata in user.*.
+void mount_overlay(const std::vector<std::filesystem::path>& lowers, const RootfsLayout& l,
+                   bool user_namespace) {
     std::string options = overlay_options(lowers, l.upper, l.work);
+    if (user_namespace) options += ",userxattr";
     // mount(2) copies at most one page of option data; longer strings would be cut.
     if (options.size() >= 4096) {
         with_context(fmt::format("mount an overlay of {} layers on \"{}\"", lowers.size(),
                                  l.merged.string()),
-                     [&] { mount_overlay_per_layer(lowers, l); });
+                     [&] { mount_overlay_per_layer(lowers, l, user_namespace); });
         return;
     }
     if (::mount("overlay", l.merged.c_str(), "overlay", 0, options.c_str()) != 0)
@@ -42,7 +46,8 @@ void mount_overlay(const std::vector<std::filesystem::path>& lowers, const Rootf
 
 }  // namespace
 
-void mount_root_in_child(const RootfsSpec& rootfs, const RootfsLayout& layout) {
+void mount_root_in_child(const RootfsSpec& rootfs, const RootfsLayout& layout,
+                         bool user_namespace) {
     switch (rootfs.kind) {
         case RootfsSpec::Kind::Directory: {
             UniqueFd tree = clone_mount_tree(AT_FDCWD, rootfs.directory.string(), true);
@@ -52,10 +57,10 @@ void mount_root_in_child(const RootfsSpec& rootfs, const RootfsLayout& layout) {
             break;
         }
         case RootfsSpec::Kind::Layers:
-            mount_overlay(rootfs.lower_dirs, layout);
+            mount_overlay(rootfs.lower_dirs, layout, user_namespace);
             break;
         case RootfsSpec::Kind::HostView:
-            mount_overlay({"/"}, layout);
+            mount_overlay({"/"}, layout, user_namespace);
             break;
     }
 }

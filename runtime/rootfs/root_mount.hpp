@@ -7,7 +7,8 @@
 
 namespace stk::runtime {
 
-void mount_root_in_child(const RootfsSpec& rootfs, const RootfsLayout& layout);
+// user_namespace: the child is in its own user namespace (overlay then needs userxattr).
+void mount_root_in_child(const RootfsSpec& rootfs, const RootfsLayout& layout, bool user_namespace);
 
 // HostView only: covers stack's own state and data directories (other containers' uppers,
 // volumes, state files) with an empty read-only tmpfs inside the view. root_fd: layout.merged.

@@ -1,6 +1,7 @@
 #pragma once
 // Integration fixture for configure_mounts_in_child: a private temp dir holding a busybox
-// rootfs and the run root; run() forks, unshares mount+pid(+uts+ipc) namespaces, forks PID 1,
+// rootfs and the run root; run() forks, unshares mount+pid(+uts+ipc; +user+net+cgroup when
+// spec.user_namespace) namespaces, forks PID 1,
 // sets up the mounts and execs a busybox shell script inside, returning its output and status.
 #include <fcntl.h>
 #include <sched.h>
@@ -11,6 +12,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -155,11 +157,32 @@ public:
     }
 
 private:
+    static bool write_proc(const char* path, const char* value) {
+        int fd = ::open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0) return false;
+        bool ok =
+            ::write(fd, value, std::strlen(value)) == static_cast<ssize_t>(std::strlen(value));
+        ::close(fd);
+        return ok;
+    }
+
     // The first child: new namespaces, then PID 1 of the new pid namespace.
     static int child(const runtime::ContainerSpec& spec, const runtime::RootfsLayout& layout,
                      const std::string& script, int out_fd) {
-        if (::unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC) != 0) {
-            ::dprintf(out_fd, "unshare failed\n");
+        int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
+        if (spec.user_namespace) {
+            // Root mapped to root, one id: enough to lose host privilege over the mounts (no
+            // mknod, locked host mounts). sysfs and cgroup2 want net/cgroup ns of this userns.
+            if (::unshare(CLONE_NEWUSER) != 0 || !write_proc("/proc/self/setgroups", "deny") ||
+                !write_proc("/proc/self/uid_map", "0 0 1") ||
+                !write_proc("/proc/self/gid_map", "0 0 1")) {
+                ::dprintf(out_fd, "user namespace setup failed: %s\n", std::strerror(errno));
+                return 126;
+            }
+            flags |= CLONE_NEWNET | CLONE_NEWCGROUP;
+        }
+        if (::unshare(flags) != 0) {
+            ::dprintf(out_fd, "unshare failed: %s\n", std::strerror(errno));
             return 126;
         }
         pid_t init = ::fork();

@@ -382,3 +382,53 @@ TEST_CASE("mount: /sys/fs/cgroup mirrors the host's hierarchies read-only", "[mo
     for (const auto& d : host_dirs) CHECK_THAT(facts["dirs"], Catch::Contains(" " + d + " "));
     remove_and_check(f, spec, r);
 }
+
+TEST_CASE("mount: inside a user namespace devices are bound and mounts still work", "[mount]") {
+    MountFixture f;
+    for (auto kind : {RootfsSpec::Kind::Directory, RootfsSpec::Kind::Layers}) {
+        auto spec = f.spec();
+        spec.user_namespace = true;
+        spec.rootfs.kind = kind;
+        spec.rootfs.lower_dirs = {f.rootfs()};
+        spec.rootfs.read_only = true;
+        fs::create_directories(f.base() / "host/data");
+        spec.mounts = {make_mount(MountSpec::Kind::Bind, f.base() / "host/data", "/data", true)};
+        auto r = f.run(spec,
+                       "echo null=$(stat -c %F:%t:%T /dev/null)\n"
+                       "echo devnull=$(echo x > /dev/null && echo ok)\n"
+                       "echo keys=$(stat -c %t:%T /proc/keys 2>/dev/null || echo missing)\n"
+                       "echo root=$(touch /x 2>/dev/null && echo w || echo denied)\n"
+                       "echo data=$(touch /data/x 2>/dev/null && echo w || echo denied)\n" +
+                           mount_facts("sys", "/sys") + mount_facts("procsys", "/proc/sys"));
+        INFO(r.output);
+        REQUIRE(r.status == 0);
+        auto facts = r.facts();
+        CHECK(facts["null"] == "character special file:1:3");
+        CHECK(facts["devnull"] == "ok");
+        if (fs::exists("/proc/keys")) CHECK(facts["keys"] == "1:3");
+        CHECK(facts["root"] == "denied");
+        CHECK(facts["data"] == "denied");
+        CHECK_THAT(facts["sys"], Catch::StartsWith("sysfs ro,"));
+        CHECK_THAT(facts["procsys"], Catch::StartsWith("proc ro,"));
+        remove_and_check(f, spec, r);
+    }
+}
+
+TEST_CASE("mount: an overlay in a user namespace can delete and replace lower files", "[mount]") {
+    MountFixture f;
+    auto spec = f.spec();
+    spec.user_namespace = true;
+    spec.rootfs.kind = RootfsSpec::Kind::Layers;
+    spec.rootfs.lower_dirs = {f.rootfs()};
+    auto r = f.run(spec,
+                   "rm /etc/group && echo deleted=$(test -e /etc/group && echo no || echo yes)\n"
+                   "rm -r /tmp && mkdir /tmp && echo t > /tmp/t && echo replaced=ok\n");
+    INFO(r.output);
+    REQUIRE(r.status == 0);
+    auto facts = r.facts();
+    CHECK(facts["deleted"] == "yes");
+    CHECK(facts["replaced"] == "ok");
+    CHECK(fs::exists(f.rootfs() / "etc/group"));
+    CHECK(fs::exists(r.layout.upper / "tmp/t"));
+    remove_and_check(f, spec, r);
+}
