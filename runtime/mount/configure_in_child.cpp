@@ -42,7 +42,7 @@ void configure_mounts_in_child(const ContainerSpec& spec, const RootfsLayout& la
             make_paths_read_only_in_child(root.get());
         }
         // 6. The working directory is created while the root is still writable.
-        const std::string& cwd = spec.process.cwd.empty() ? "/" : spec.process.cwd;
+        const std::string cwd = spec.process.cwd.empty() ? "/" : spec.process.cwd;
         with_context(fmt::format("create working directory \"{}\"", cwd),
                      [&] { mkdir_all_in_root(root.get(), cwd); });
         root.reset();
