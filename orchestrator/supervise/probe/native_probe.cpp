@@ -13,7 +13,7 @@
 #include <memory>
 #include <optional>
 
-#include "orchestrator/supervise/probe/probe_socket.hpp"
+#include "network/netns_socket.hpp"
 #include "runtime/sys/error.hpp"
 
 namespace stk::supervise {
@@ -43,7 +43,11 @@ public:
         endpoint_ = tcp::endpoint(address, target_.port);
         try {
             int domain = address.is_v6() ? AF_INET6 : AF_INET;
-            UniqueFd fd = probe_socket(target_.netns_fd, domain, SOCK_STREAM);
+            UniqueFd fd =
+                target_.netns_fd < 0
+                    ? UniqueFd(check_sys(::socket(domain, SOCK_STREAM | SOCK_CLOEXEC, 0),
+                                         "socket"))
+                    : net::socket_in_netns(target_.netns_fd, domain, SOCK_STREAM);
             socket_.assign(address.is_v6() ? tcp::v6() : tcp::v4(), fd.get());
             fd.release();
         } catch (const Error& e) {

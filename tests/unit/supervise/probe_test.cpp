@@ -144,7 +144,7 @@ TEST_CASE("probe: the socket is created inside the given network namespace") {
         run_tcp_probe(io, {not_ns.get(), "127.0.0.1", server.port()}, 1s, cb);
     });
     CHECK(bad.exit_code == kProbeErrorExit);
-    CHECK(bad.output.find("setns in network namespace fd") == 0);
+    CHECK(bad.output.find("setns(fd " + std::to_string(not_ns.get()) + ", CLONE_NEWNET)") == 0);
     io.restart();
     auto invalid = run_to_end(io, [&](ProbeCallback cb) {
         run_tcp_probe(io, {-1, "db.internal", 5432}, 1s, cb);
