@@ -31,7 +31,11 @@ public:
 
     std::vector<Node>& documents() { return docs_; }
 
-    void OnDocumentStart(const YAML::Mark&) override {
+    void OnDocumentStart(const YAML::Mark& mark) override {
+        // yaml-cpp 0.7 can report empty documents forever on some malformed input.
+        if (++documents_seen_ > kMaxYamlDocuments)
+            fail(location(mark), "more than " + std::to_string(kMaxYamlDocuments) +
+                                     " YAML documents in one file");
         stack_.clear();
         anchors_.clear();
         has_doc_ = false;
@@ -229,12 +233,31 @@ private:
     Node doc_;
     bool has_doc_ = false;
     size_t count_ = 0;
+    size_t documents_seen_ = 0;
 };
+
+// A NUL byte is not allowed in YAML and sends yaml-cpp 0.7 into an endless document loop.
+void reject_nul(const std::string& text, const std::shared_ptr<const std::string>& file) {
+    size_t at = text.find('\0');
+    if (at == std::string::npos) return;
+    int line = 1, column = 1;
+    for (size_t i = 0; i < at; ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    throw LoadError(Diagnostic{Location{file, line, column}, "",
+                               "YAML syntax error: the file contains a NUL byte", {}});
+}
 
 }  // namespace
 
 Node parse_yaml_any(const std::string& text, const std::string& file) {
     auto file_ptr = std::make_shared<const std::string>(file);
+    reject_nul(text, file_ptr);
     TreeBuilder builder(file_ptr);
     try {
         std::istringstream in(text);

@@ -10,6 +10,8 @@ namespace stk::load {
 
 // Expanded-node budget for one file: beyond it the file is rejected (alias bombs).
 inline constexpr size_t kMaxYamlNodes = 1'000'000;
+// Documents in one file.
+inline constexpr size_t kMaxYamlDocuments = 1000;
 // Nesting depth limit of the raw tree.
 inline constexpr int kMaxYamlDepth = 256;
 

@@ -122,3 +122,12 @@ TEST_CASE("yaml: every file of the conformance folder parses") {
     }
     CHECK(parsed >= 30);
 }
+
+TEST_CASE("yaml: NUL bytes and endless empty documents are errors, not hangs") {
+    std::string nul("     , sets\016\000:\012     \002\000 20!80:8080\012", 34);
+    CHECK_THAT(load_error([&] { parse_yaml(nul, "n.yaml"); }),
+               Catch::StartsWith("n.yaml:1:13") && Catch::Contains("NUL byte"));
+    std::string many;
+    for (int i = 0; i < 1100; ++i) many += "---\na: 1\n";
+    CHECK_THAT(load_error([&] { parse_yaml(many, "m.yaml"); }), Catch::Contains("documents"));
+}
