@@ -134,16 +134,18 @@ struct StreamHash {
     }
 };
 
-// A TCP server on 127.0.0.1:0 inside a namespace; each connection runs `handler` on its own
-// thread. The destructor stops accepting, shuts connections down and joins every thread.
+// A TCP server on <address>:0 (loopback by default) inside a namespace; each connection runs
+// `handler` on its own thread. The destructor stops accepting, shuts connections down and joins
+// every thread.
 class TcpServer {
 public:
     using Handler = std::function<void(int fd)>;
-    TcpServer(int netns_fd, Handler handler) : handler_(std::move(handler)) {
+    TcpServer(int netns_fd, Handler handler, uint32_t address = kLoopback)
+        : handler_(std::move(handler)) {
         listen_ = socket_in_netns(netns_fd, AF_INET, SOCK_STREAM);
         int one = 1;
         ::setsockopt(listen_.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        auto a = make_addr(kLoopback, 0);
+        auto a = make_addr(address, 0);
         check_sys(::bind(listen_.get(), reinterpret_cast<sockaddr*>(&a), sizeof a), "bind");
         check_sys(::listen(listen_.get(), 64), "listen");
         port_ = local_port(listen_.get());
@@ -230,12 +232,13 @@ inline void sink_handler(int fd) {
     }
 }
 
-// A UDP echo server on 127.0.0.1:0 inside a namespace: answers "echo:<payload>".
+// A UDP echo server on <address>:0 (loopback by default) inside a namespace: answers
+// "echo:<payload>".
 class UdpEchoServer {
 public:
-    explicit UdpEchoServer(int netns_fd) {
+    explicit UdpEchoServer(int netns_fd, uint32_t address = kLoopback) {
         fd_ = socket_in_netns(netns_fd, AF_INET, SOCK_DGRAM);
-        auto a = make_addr(kLoopback, 0);
+        auto a = make_addr(address, 0);
         check_sys(::bind(fd_.get(), reinterpret_cast<sockaddr*>(&a), sizeof a), "bind");
         port_ = local_port(fd_.get());
         thread_ = std::thread([this] { loop(); });
