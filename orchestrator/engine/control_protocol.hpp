@@ -1,0 +1,64 @@
+#pragma once
+// The supervisor's control socket: JSON lines over a Unix stream socket at
+// `<run_root>/<project>/control.sock` (mode 0600). One request per connection: the client
+// writes one JSON object and a newline, the supervisor answers with one JSON object and a
+// newline, then closes.
+//
+// Requests ("op"):
+//   {"op":"ps"}                                  -> {"ok":true,"state":<ProjectState JSON>}
+//   {"op":"down","timeout_ms":N,"volumes":bool,"remove_orphans":bool}
+//                                                -> {"ok":true} once everything is removed
+//                                                   (the supervisor then exits)
+//   {"op":"stop","timeout_ms":N}                 -> {"ok":true} once every container stopped
+//   {"op":"converge","load":{...},"up":{...}}    -> {"ok":true,"lines":[...]} once the new
+//                                                   config is running (second `stack up`)
+// Errors: {"ok":false,"error":"text"}.
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "orchestrator/load/options.hpp"
+
+namespace stk::engine {
+
+// `<run_root>/<project>/control.sock`
+std::filesystem::path control_socket_path(const std::string& project);
+
+// What `up` asks for beyond the stack file (also what `converge` carries).
+struct UpOptions {
+    std::vector<std::string> services;  // empty: all
+    bool no_start = false;
+    bool force_recreate = false;
+    bool no_recreate = false;
+    bool no_deps = false;
+    bool remove_orphans = false;
+    bool wait = false;                               // --wait: healthy, not just started
+    std::optional<std::chrono::milliseconds> wait_timeout;
+    std::map<std::string, int> scale;                // --scale svc=N
+    std::optional<std::chrono::milliseconds> timeout;  // -t: stop grace for recreate
+    int parallel = 0;                                // 0: no cap
+};
+
+void to_json(nlohmann::json& j, const UpOptions& v);
+void from_json(const nlohmann::json& j, UpOptions& v);
+
+// Only the fields that travel (shell_env and working_dir are the client's, sent as-is).
+nlohmann::json load_options_to_json(const load::LoadOptions& o);
+load::LoadOptions load_options_from_json(const nlohmann::json& j);
+
+nlohmann::json ok_reply(nlohmann::json extra = nlohmann::json::object());
+nlohmann::json error_reply(const std::string& error);
+
+// Sends one request and waits for the reply (no deadline when `timeout` is nullopt).
+// nullopt when no supervisor listens (no socket, or connection refused: a stale socket).
+// Throws Error when the connection breaks mid-way or the reply is not JSON.
+std::optional<nlohmann::json> send_control_request(
+    const std::string& project, const nlohmann::json& request,
+    std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+
+}  // namespace stk::engine
