@@ -1,6 +1,7 @@
 #include "orchestrator/load/decode.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 #include "orchestrator/load/decode_parts.hpp"
 #include "orchestrator/load/normalize.hpp"
@@ -189,12 +190,29 @@ model::Project decode_tree(const Node& root, const std::string& project_name, De
 }
 
 model::Project decode_project(const ResolvedTree& tree, Diagnostics& diags) {
-    DecodeContext ctx{diags, {}};
+    Diagnostics found;
+    DecodeContext ctx{found, {}};
     model::Project p = decode_tree(tree.root, tree.project_name, ctx);
     p.working_dir = tree.project_dir;
     NormalizeOptions opts{tree.project_dir, tree.environment};
     normalize_project(p, opts, ctx);
-    validate_project(p, ctx.locations, diags);
+    validate_project(p, ctx.locations, found);
+    // Reported in file order, whatever order the checks ran in.
+    auto by_place = [](const Diagnostic* a, const Diagnostic* b) {
+        std::string fa = a->loc.file ? *a->loc.file : "", fb = b->loc.file ? *b->loc.file : "";
+        return std::tie(fa, a->loc.line, a->loc.column) < std::tie(fb, b->loc.line, b->loc.column);
+    };
+    auto forward = [&](const std::vector<Diagnostic>& list, bool errors) {
+        std::vector<const Diagnostic*> sorted;
+        for (const auto& d : list) sorted.push_back(&d);
+        std::stable_sort(sorted.begin(), sorted.end(), by_place);
+        for (const auto* d : sorted) {
+            if (errors) diags.error(d->loc, d->path, d->message, d->hint);
+            else diags.warning(d->loc, d->path, d->message, d->hint);
+        }
+    };
+    forward(found.errors(), true);
+    forward(found.warnings(), false);
     diags.throw_if_errors();
     return p;
 }

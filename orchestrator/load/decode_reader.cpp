@@ -13,7 +13,7 @@ const char* found_name(const Node& n) {
         if (is_yaml_bool(n)) return "a boolean";
         if (is_yaml_number(n)) return "a number";
     }
-    return kind_name(n.kind);
+    return n.is_scalar() ? "a string" : kind_name(n.kind);
 }
 
 bool parse_yaml_int(const std::string& s, int64_t& out) {
@@ -69,9 +69,10 @@ void DecodeContext::wrong_type(const Node& at, const std::string& path, const ch
 
 bool is_yaml_bool(const Node& n, bool* value) {
     if (!n.is_scalar() || n.quoted) return false;
-    static const char* const yes[] = {"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE",
+    // PyYAML's YAML 1.1 booleans (docker-compose v1): without the single letters y/n.
+    static const char* const yes[] = {"yes", "Yes", "YES", "true", "True", "TRUE",
                                       "on", "On", "ON"};
-    static const char* const no[] = {"n", "N", "no", "No", "NO", "false", "False", "FALSE",
+    static const char* const no[] = {"no", "No", "NO", "false", "False", "FALSE",
                                      "off", "Off", "OFF"};
     for (const char* w : yes)
         if (n.scalar == w) {
@@ -191,9 +192,11 @@ std::vector<std::string> read_string_list(DecodeContext& ctx, const Node& n,
         ctx.wrong_type(n, path, "a list");
         return out;
     }
-    for (size_t i = 0; i < n.items.size(); ++i)
-        if (auto s = read_string(ctx, n.items[i], path + "[" + std::to_string(i) + "]"))
-            out.push_back(*s);
+    for (size_t i = 0; i < n.items.size(); ++i) {
+        std::string p = path + "[" + std::to_string(i) + "]";
+        ctx.locations[p] = n.items[i].loc;
+        if (auto s = read_string(ctx, n.items[i], p)) out.push_back(*s);
+    }
     return out;
 }
 

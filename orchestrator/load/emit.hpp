@@ -11,7 +11,8 @@
 
 namespace stk::load {
 
-// Top level: name, services, networks, volumes, secrets, configs, models, x-*.
+// Top level: name, services, networks, volumes, secrets, configs, models, x-*. In the YAML a
+// literal '$' is written "$$" so that the text reads back through interpolation unchanged.
 std::string to_yaml(const model::Project& project);
 nlohmann::json to_json(const model::Project& project);
 // One service as config prints it (also the input of config_hash).

@@ -21,7 +21,9 @@ bool needs_quotes(const std::string& s) {
     return false;
 }
 
-void emit(YAML::Emitter& out, const json& v) {
+// `escape_dollars`: values are written as the loader reads them, interpolation included, so a
+// literal '$' becomes "$$" (as docker compose config prints it).
+void emit(YAML::Emitter& out, const json& v, bool escape_dollars) {
     switch (v.type()) {
         case json::value_t::null:
             out << YAML::Null;
@@ -35,7 +37,15 @@ void emit(YAML::Emitter& out, const json& v) {
             out << v.dump();  // shortest form that reads back exactly
             break;
         case json::value_t::string: {
-            const auto& s = v.get_ref<const std::string&>();
+            std::string s = v.get<std::string>();
+            if (escape_dollars) {
+                std::string e;
+                for (char c : s) {
+                    if (c == '$') e += '$';
+                    e += c;
+                }
+                s = std::move(e);
+            }
             if (needs_quotes(s)) out << YAML::DoubleQuoted << s;
             else out << s;
             break;
@@ -46,7 +56,7 @@ void emit(YAML::Emitter& out, const json& v) {
                 break;
             }
             out << YAML::BeginSeq;
-            for (const auto& item : v) emit(out, item);
+            for (const auto& item : v) emit(out, item, escape_dollars);
             out << YAML::EndSeq;
             break;
         case json::value_t::object:
@@ -59,7 +69,7 @@ void emit(YAML::Emitter& out, const json& v) {
                 out << YAML::Key;
                 if (needs_quotes(it.key())) out << YAML::DoubleQuoted;
                 out << it.key() << YAML::Value;
-                emit(out, it.value());
+                emit(out, it.value(), escape_dollars);
             }
             out << YAML::EndMap;
             break;
@@ -74,7 +84,7 @@ std::string json_to_yaml(const json& value) {
     YAML::Emitter out;
     out.SetIndent(2);
     out.SetSeqFormat(YAML::Block);
-    emit(out, value);
+    emit(out, value, false);
     std::string text = out.c_str();
     if (!text.empty() && text.back() != '\n') text += '\n';
     return text;
@@ -91,12 +101,12 @@ std::string to_yaml(const model::Project& project) {
         auto it = doc.find(key);
         if (it == doc.end()) continue;
         out << YAML::Key << key << YAML::Value;
-        emit(out, *it);
+        emit(out, *it, true);
     }
     for (auto it = doc.begin(); it != doc.end(); ++it) {
         if (std::find(std::begin(order), std::end(order), it.key()) != std::end(order)) continue;
         out << YAML::Key << it.key() << YAML::Value;
-        emit(out, it.value());
+        emit(out, it.value(), true);
     }
     out << YAML::EndMap;
     return std::string(out.c_str()) + "\n";
