@@ -1,6 +1,7 @@
 #include "network/netns_socket.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sched.h>
 #include <sys/socket.h>
 
@@ -8,8 +9,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "runtime/sys/error.hpp"
 
@@ -32,9 +31,8 @@ UniqueFd socket_in_netns(int netns_fd, int domain, int type, int protocol) {
         std::abort();
     }
     if (fd < 0)
-        throw SysError(fmt::format("socket(domain {}, type {}) in netns fd {}", domain, type,
-                                   netns_fd),
-                       err);
+        throw SysError(
+            fmt::format("socket(domain {}, type {}) in netns fd {}", domain, type, netns_fd), err);
     return UniqueFd(fd);
 }
 

@@ -135,18 +135,19 @@ int main(int argc, char** argv) try {
         if (d.mib_per_s > direct.mib_per_s) direct = d;
         if (p.mib_per_s > proxied.mib_per_s) proxied = p;
     }
-    std::printf("tcp bulk %zu MiB (best of 3): direct %.0f MiB/s, proxy %.0f MiB/s, "
-                "proxy/direct %.1f%% (target >= 70%%)\n",
-                mib, direct.mib_per_s, proxied.mib_per_s,
-                100.0 * proxied.mib_per_s / direct.mib_per_s);
+    std::printf(
+        "tcp bulk %zu MiB (best of 3): direct %.0f MiB/s, proxy %.0f MiB/s, "
+        "proxy/direct %.1f%% (target >= 70%%)\n",
+        mib, direct.mib_per_s, proxied.mib_per_s, 100.0 * proxied.mib_per_s / direct.mib_per_s);
     std::printf("tcp bulk cpu: direct %.2f s/GiB, proxy %.2f s/GiB (all threads)\n",
                 direct.cpu_s_per_gib, proxied.cpu_s_per_gib);
 
     double rtt_direct = round_trip_us(tcp_connect(ns.fd(), kLoopback, echo.port()), trips);
     double rtt_proxy = round_trip_us(tcp_connect(-1, kLoopback, echo_proxy.bound_port()), trips);
-    std::printf("tcp round trip (1 byte, %d trips): direct %.1f us, proxy %.1f us, "
-                "added %.1f us\n",
-                trips, rtt_direct, rtt_proxy, rtt_proxy - rtt_direct);
+    std::printf(
+        "tcp round trip (1 byte, %d trips): direct %.1f us, proxy %.1f us, "
+        "added %.1f us\n",
+        trips, rtt_direct, rtt_proxy, rtt_proxy - rtt_direct);
 
     auto connect_start = Clock::now();
     constexpr int kConnects = 500;

@@ -3,15 +3,14 @@
 // trying each in turn with a timeout; SERVFAIL when none answers. Internal to the DNS server
 // (it includes Asio).
 #include <array>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <vector>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/udp.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 namespace stk::net::dns {
 

@@ -1,9 +1,9 @@
 #include "network/dns/dns_message.hpp"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "runtime/sys/error.hpp"
 
@@ -165,8 +165,8 @@ std::optional<Message> parse_message(std::span<const uint8_t> packet) {
         if (!r.name(q.name) || !r.u16(q.type) || !r.u16(q.klass)) return std::nullopt;
         m.questions.push_back(std::move(q));
     }
-    for (auto [count, list] : {std::pair{an, &m.answers}, std::pair{ns, &m.authority},
-                               std::pair{ar, &m.additional}}) {
+    for (auto [count, list] :
+         {std::pair{an, &m.answers}, std::pair{ns, &m.authority}, std::pair{ar, &m.additional}}) {
         for (uint16_t i = 0; i < count; ++i) {
             ResourceRecord rr;
             if (!read_record(r, rr)) return std::nullopt;

@@ -96,8 +96,8 @@ Resolution resolve_query(std::span<const uint8_t> packet, RecordTable& records,
         if (auto target = records.reverse(*reverse)) {
             reply.authoritative = true;
             if (q.type == kTypePtr || q.type == kTypeAny)
-                reply.answers.push_back({q.name, kTypePtr, kClassIn, kAnswerTtl,
-                                         name_rdata(*target)});
+                reply.answers.push_back(
+                    {q.name, kTypePtr, kClassIn, kAnswerTtl, name_rdata(*target)});
             return reply_with(std::move(reply), max_size);
         }
     } else if (auto addresses = records.lookup(name)) {

@@ -1,11 +1,9 @@
 #include "network/dns/dns_server.hpp"
 
+#include <fmt/format.h>
 #include <sys/socket.h>
 
 #include <array>
-#include <mutex>
-#include <set>
-
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -13,7 +11,8 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
-#include <fmt/format.h>
+#include <mutex>
+#include <set>
 
 #include "network/dns/dns_forwarder.hpp"
 #include "network/dns/dns_records.hpp"
@@ -47,7 +46,8 @@ std::string endpoint_text(uint32_t address, uint16_t port) {
 struct DnsServer::Impl : std::enable_shared_from_this<DnsServer::Impl> {
     class TcpSession;
 
-    Impl(asio::io_context& io, bool forward) : io(io), udp_socket(io), acceptor(io), forward(forward) {}
+    Impl(asio::io_context& io, bool forward)
+        : io(io), udp_socket(io), acceptor(io), forward(forward) {}
 
     asio::io_context& io;
     udp::socket udp_socket;
@@ -205,14 +205,14 @@ void DnsServer::Impl::receive_udp() {
             if (ec == asio::error::operation_aborted || self->stopped) return;
             if (!ec) {
                 std::vector<uint8_t> query(self->udp_buffer.begin(), self->udp_buffer.begin() + n);
-                self->answer(std::move(query), true,
-                             [self, to = self->udp_sender](std::vector<uint8_t> reply) {
-                                 if (self->stopped) return;
-                                 auto bytes = std::make_shared<std::vector<uint8_t>>(std::move(reply));
-                                 self->udp_socket.async_send_to(
-                                     asio::buffer(*bytes), to,
-                                     [bytes](const error_code&, std::size_t) {});
-                             });
+                self->answer(
+                    std::move(query), true,
+                    [self, to = self->udp_sender](std::vector<uint8_t> reply) {
+                        if (self->stopped) return;
+                        auto bytes = std::make_shared<std::vector<uint8_t>>(std::move(reply));
+                        self->udp_socket.async_send_to(asio::buffer(*bytes), to,
+                                                       [bytes](const error_code&, std::size_t) {});
+                    });
             } else {
                 SPDLOG_DEBUG("dns: udp receive: {}", ec.message());
             }
@@ -275,9 +275,8 @@ bool DnsServer::Impl::answer(std::vector<uint8_t> query, bool over_udp,
 DnsServer::DnsServer(asio::io_context& io, int netns_fd, uint32_t listen_addr, uint16_t port,
                      bool forward_upstream)
     : impl_(std::make_shared<Impl>(io, forward_upstream)) {
-    with_context(fmt::format("start DNS server on {}", endpoint_text(listen_addr, port)), [&] {
-        impl_->open(netns_fd, listen_addr, port);
-    });
+    with_context(fmt::format("start DNS server on {}", endpoint_text(listen_addr, port)),
+                 [&] { impl_->open(netns_fd, listen_addr, port); });
     if (forward_upstream) set_upstreams(dns::host_nameservers());
     impl_->start();
 }

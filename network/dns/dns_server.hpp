@@ -13,6 +13,8 @@ class io_context;
 
 namespace stk::net {
 
+// Construct and destroy it on the thread that runs `io`, or while no thread runs it; `io` must
+// outlive it. The record and upstream setters may be called from any thread.
 class DnsServer {
 public:
     // Binds UDP and TCP on listen_addr:port (host byte order; port 0 = ephemeral, the same

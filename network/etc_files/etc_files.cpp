@@ -1,7 +1,6 @@
 #include "network/etc_files/etc_files.hpp"
 
 #include <arpa/inet.h>
-
 #include <fmt/format.h>
 
 #include "runtime/sys/error.hpp"

@@ -1,7 +1,6 @@
 #include "network/proxy/port_proxy.hpp"
 
 #include <fcntl.h>
-
 #include <fmt/format.h>
 
 #include "network/proxy/proxy_impl.hpp"
@@ -13,11 +12,10 @@ namespace asio = boost::asio;
 
 PortProxy::PortProxy(asio::io_context& io, int bridge_netns_fd, const PortBinding& binding,
                      std::chrono::milliseconds udp_idle_timeout) {
-    const std::string what =
-        fmt::format("publish {} port {}:{} -> {}.{}.{}.{}:{}", binding.protocol, binding.host_ip,
-                    binding.host_port, binding.container_ip >> 24,
-                    (binding.container_ip >> 16) & 0xff, (binding.container_ip >> 8) & 0xff,
-                    binding.container_ip & 0xff, binding.container_port);
+    const std::string what = fmt::format(
+        "publish {} port {}:{} -> {}.{}.{}.{}:{}", binding.protocol, binding.host_ip,
+        binding.host_port, binding.container_ip >> 24, (binding.container_ip >> 16) & 0xff,
+        (binding.container_ip >> 8) & 0xff, binding.container_ip & 0xff, binding.container_port);
     with_context(what, [&] {
         boost::system::error_code ec;
         auto host_address = asio::ip::make_address(binding.host_ip, ec);

@@ -17,11 +17,13 @@ namespace stk::net {
 struct PortBinding {
     std::string protocol = "tcp";  // "tcp" or "udp"
     std::string host_ip = "0.0.0.0";
-    uint16_t host_port = 0;  // 0 = ephemeral
+    uint16_t host_port = 0;     // 0 = ephemeral
     uint32_t container_ip = 0;  // host byte order
     uint16_t container_port = 0;
 };
 
+// Construct and destroy it on the thread that runs `io`, or while no thread runs it; `io` must
+// outlive it.
 class PortProxy {
 public:
     // Binds now: a port already in use throws Error naming "host_ip:host_port".

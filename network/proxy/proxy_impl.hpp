@@ -1,11 +1,10 @@
 #pragma once
 // The two backends of PortProxy, chosen once by protocol. Internal (includes Asio).
-#include <chrono>
-#include <memory>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
+#include <chrono>
+#include <memory>
 
 #include "network/proxy/port_proxy.hpp"
 #include "runtime/sys/unique_fd.hpp"

@@ -1,18 +1,16 @@
 // TCP backend of PortProxy: accept in the host namespace, dial the container from a socket made
 // in the bridge netns, splice both ways; EOF on one side becomes shutdown(SHUT_WR) on the other.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-
 #include <array>
-#include <set>
-
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
-#include <fmt/format.h>
+#include <cerrno>
+#include <cstring>
+#include <set>
 
 #include "network/netns_socket.hpp"
 #include "network/proxy/proxy_impl.hpp"
@@ -128,7 +126,8 @@ private:
             if (errno == EAGAIN) return wait(index, *d.from, tcp::socket::wait_read);
             return close();
         }
-        asio::post(client_.get_executor(), [self = shared_from_this(), index] { self->pump(index); });
+        asio::post(client_.get_executor(),
+                   [self = shared_from_this(), index] { self->pump(index); });
     }
 
     void wait(int index, tcp::socket& socket, tcp::socket::wait_type type) {
@@ -178,16 +177,17 @@ public:
 
 private:
     void accept() {
-        acceptor_.async_accept([self = shared_from_this()](const error_code& ec, tcp::socket client) {
-            if (ec == asio::error::operation_aborted || self->stopped_) return;
-            if (ec) {
-                // EMFILE and friends: log and keep accepting rather than go deaf.
-                spdlog::warn("proxy: accept on port {}: {}", self->port_, ec.message());
-            } else {
-                self->open_session(std::move(client));
-            }
-            self->accept();
-        });
+        acceptor_.async_accept(
+            [self = shared_from_this()](const error_code& ec, tcp::socket client) {
+                if (ec == asio::error::operation_aborted || self->stopped_) return;
+                if (ec) {
+                    // EMFILE and friends: log and keep accepting rather than go deaf.
+                    spdlog::warn("proxy: accept on port {}: {}", self->port_, ec.message());
+                } else {
+                    self->open_session(std::move(client));
+                }
+                self->accept();
+            });
     }
 
     void open_session(tcp::socket client) {
@@ -199,8 +199,8 @@ private:
             spdlog::warn("proxy: port {}: upstream socket: {}", port_, e.what());
             return;  // `client` closes here
         }
-        auto session = std::make_shared<TcpSession>(weak_from_this(), std::move(client),
-                                                    std::move(upstream));
+        auto session =
+            std::make_shared<TcpSession>(weak_from_this(), std::move(client), std::move(upstream));
         sessions_.insert(session);
         session->start(target_);
     }

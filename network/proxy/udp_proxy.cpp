@@ -1,14 +1,13 @@
 // UDP backend of PortProxy: one host socket; per client address a connected upstream socket
 // made in the bridge netns, so replies find their way back to the right client. Sessions idle
 // longer than the timeout are closed by a periodic sweep.
+#include <fmt/format.h>
 #include <sys/socket.h>
 
 #include <array>
-#include <map>
-
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <fmt/format.h>
+#include <map>
 
 #include "network/netns_socket.hpp"
 #include "network/proxy/proxy_impl.hpp"
@@ -34,7 +33,9 @@ class UdpProxy;
 class UdpSession : public std::enable_shared_from_this<UdpSession> {
 public:
     UdpSession(std::weak_ptr<UdpProxy> owner, udp::socket upstream, udp::endpoint client)
-        : owner_(std::move(owner)), upstream_(std::move(upstream)), client_(client),
+        : owner_(std::move(owner)),
+          upstream_(std::move(upstream)),
+          client_(client),
           last_active_(Clock::now()) {}
 
     void start() { receive(); }
@@ -62,7 +63,11 @@ class UdpProxy : public PortProxy::Impl, public std::enable_shared_from_this<Udp
 public:
     UdpProxy(asio::io_context& io, UniqueFd netns, const udp::endpoint& target,
              std::chrono::milliseconds idle_timeout)
-        : io_(io), socket_(io), sweeper_(io), netns_(std::move(netns)), target_(target),
+        : io_(io),
+          socket_(io),
+          sweeper_(io),
+          netns_(std::move(netns)),
+          target_(target),
           idle_timeout_(idle_timeout) {}
 
     void listen(const udp::endpoint& at) {
@@ -70,9 +75,9 @@ public:
         socket_.open(at.protocol(), ec);
         if (!ec) socket_.bind(at, ec);
         if (ec)
-            throw Error(fmt::format("bind {}:{}: {}", at.address().to_string(), at.port(),
-                                    ec.message()),
-                        ec);
+            throw Error(
+                fmt::format("bind {}:{}: {}", at.address().to_string(), at.port(), ec.message()),
+                ec);
         port_ = socket_.local_endpoint().port();
         receive();
         sweep();
@@ -134,8 +139,8 @@ private:
     }
 
     void sweep() {
-        auto period = std::max<std::chrono::milliseconds>(idle_timeout_ / 4,
-                                                          std::chrono::milliseconds(10));
+        auto period =
+            std::max<std::chrono::milliseconds>(idle_timeout_ / 4, std::chrono::milliseconds(10));
         sweeper_.expires_after(period);
         sweeper_.async_wait([self = shared_from_this()](const error_code& ec) {
             if (ec || self->stopped_) return;

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <cstring>
 #include <functional>
 #include <list>
@@ -20,9 +22,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 
 #include "network/netns_socket.hpp"
 #include "runtime/sys/error.hpp"
@@ -262,8 +261,8 @@ private:
             if (::poll(&p, 1, 50) <= 0) continue;
             sockaddr_in from{};
             socklen_t len = sizeof from;
-            ssize_t r = ::recvfrom(fd_.get(), buf, sizeof buf, 0,
-                                   reinterpret_cast<sockaddr*>(&from), &len);
+            ssize_t r =
+                ::recvfrom(fd_.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
             if (r < 0) continue;
             {
                 std::lock_guard lock(mutex_);

@@ -1,10 +1,10 @@
-#include <catch2/catch.hpp>
+#include "network/dns/dns_server.hpp"
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <set>
 
 #include "network/dns/dns_message.hpp"
-#include "network/dns/dns_server.hpp"
 #include "tests/integration/network/dns_proxy_test_support.hpp"
 
 using namespace stk::net;

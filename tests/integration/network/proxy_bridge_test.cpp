@@ -2,7 +2,6 @@
 // inside the bridge netns, containers resolving each other by name, and published ports that
 // reach a container's address through the bridge.
 #include <catch2/catch.hpp>
-
 #include <optional>
 
 #include "network/bridge/bridge_network.hpp"
@@ -73,8 +72,8 @@ TEST_CASE("proxy bridge: names resolve on the gateway and published ports reach 
     IoThread runner(io);
 
     // The resolv.conf a container gets points at the server answering below.
-    CHECK(resolv_conf(net.gateway(), {}, {"ndots:0"}).find(
-              "nameserver " + std::to_string(net.gateway() >> 24)) == 0);
+    CHECK(resolv_conf(net.gateway(), {}, {"ndots:0"})
+              .find("nameserver " + std::to_string(net.gateway() >> 24)) == 0);
 
     // "api" finds "web" by service name and alias through the gateway, then talks to it.
     REQUIRE(resolve_from(api_ns.fd(), net.gateway(), "web") == web_ip);
@@ -108,8 +107,7 @@ TEST_CASE("proxy bridge: names resolve on the gateway and published ports reach 
         REQUIRE(::poll(&p, 1, 3000) == 1);
         char buf[64];
         ssize_t r = ::recv(c.get(), buf, sizeof buf, 0);
-        CHECK(std::string(buf, static_cast<std::size_t>(std::max<ssize_t>(r, 0))) ==
-              "echo:" + msg);
+        CHECK(std::string(buf, static_cast<std::size_t>(std::max<ssize_t>(r, 0))) == "echo:" + msg);
     }
 
     // A restart with a new address is visible at once.

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <optional>
 
 #include "network/proxy/port_proxy.hpp"
@@ -20,9 +19,9 @@ UniqueFd udp_client() {
 
 std::optional<std::string> udp_exchange(int fd, uint16_t port, const std::string& msg) {
     auto to = make_addr(kLoopback, port);
-    stk::check_sys(::sendto(fd, msg.data(), msg.size(), 0, reinterpret_cast<sockaddr*>(&to),
-                            sizeof to),
-                   "sendto");
+    stk::check_sys(
+        ::sendto(fd, msg.data(), msg.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to),
+        "sendto");
     pollfd p{fd, POLLIN, 0};
     if (::poll(&p, 1, 3000) <= 0) return std::nullopt;
     char buf[65536];

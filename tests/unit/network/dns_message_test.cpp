@@ -1,8 +1,8 @@
-#include <catch2/catch.hpp>
+#include "network/dns/dns_message.hpp"
 
+#include <catch2/catch.hpp>
 #include <random>
 
-#include "network/dns/dns_message.hpp"
 #include "runtime/sys/error.hpp"
 
 using namespace stk::net::dns;
@@ -93,11 +93,11 @@ TEST_CASE("dns codec: compression loops, forward pointers and bad labels are rej
         return p;
     };
     CHECK(parse_message(with_name({1, 'a', 0})));
-    CHECK_FALSE(parse_message(with_name({0xC0, 12})));       // points at itself
-    CHECK_FALSE(parse_message(with_name({0xC0, 40})));       // points forward, past the end
-    CHECK_FALSE(parse_message(with_name({0x40, 'a', 0})));   // obsolete label type
+    CHECK_FALSE(parse_message(with_name({0xC0, 12})));             // points at itself
+    CHECK_FALSE(parse_message(with_name({0xC0, 40})));             // points forward, past the end
+    CHECK_FALSE(parse_message(with_name({0x40, 'a', 0})));         // obsolete label type
     CHECK_FALSE(parse_message(with_name({3, 'a', '.', 'b', 0})));  // a dot inside a label
-    CHECK_FALSE(parse_message(with_name({5, 'a', 0})));      // label runs past the name
+    CHECK_FALSE(parse_message(with_name({5, 'a', 0})));            // label runs past the name
     // 5 labels of 63 bytes: over the 255-byte limit.
     std::vector<uint8_t> longname;
     for (int i = 0; i < 5; ++i) {
@@ -110,8 +110,8 @@ TEST_CASE("dns codec: compression loops, forward pointers and bad labels are rej
 
 TEST_CASE("dns codec: a pointer chain to an earlier name is followed") {
     // Question "a" at 12; an answer owner "b" + pointer to 12 => "b.a".
-    std::vector<uint8_t> p = {0, 1, 0x80, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 'a', 0, 0, 1, 0, 1,
-                              1, 'b', 0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 9, 0, 4, 10, 0, 0, 1};
+    std::vector<uint8_t> p = {0, 1,   0x80, 0,  0, 1, 0, 1, 0, 0, 0, 0, 1, 'a', 0,  0, 1, 0, 1,
+                              1, 'b', 0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 9, 0, 4,   10, 0, 0, 1};
     auto m = parse_message(p);
     REQUIRE(m);
     REQUIRE(m->answers.size() == 1);

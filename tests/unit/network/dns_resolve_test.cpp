@@ -1,11 +1,11 @@
-#include <catch2/catch.hpp>
+#include "network/dns/dns_resolve.hpp"
 
+#include <catch2/catch.hpp>
 #include <optional>
 #include <set>
 
 #include "network/dns/dns_message.hpp"
 #include "network/dns/dns_records.hpp"
-#include "network/dns/dns_resolve.hpp"
 #include "network/dns/dns_upstreams.hpp"
 
 using namespace stk::net::dns;
@@ -102,8 +102,9 @@ TEST_CASE("dns resolve: PTR for a container address") {
     REQUIRE(m.answers.size() == 1);
     CHECK(m.answers[0].type == kTypePtr);
     CHECK(m.answers[0].rdata == name_rdata("web"));
-    CHECK(reply_of(resolve_query(query("3.7.213.10.in-addr.arpa", kTypePtr), t, false, true))
-              .rcode == kRcodeNxDomain);
+    CHECK(
+        reply_of(resolve_query(query("3.7.213.10.in-addr.arpa", kTypePtr), t, false, true)).rcode ==
+        kRcodeNxDomain);
     CHECK(reply_of(resolve_query(query("300.7.213.10.in-addr.arpa", kTypePtr), t, false, true))
               .rcode == kRcodeNxDomain);
 }

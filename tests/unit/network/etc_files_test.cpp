@@ -1,6 +1,7 @@
+#include "network/etc_files/etc_files.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "network/etc_files/etc_files.hpp"
 #include "runtime/sys/error.hpp"
 
 using stk::net::hosts_file;
