@@ -170,7 +170,8 @@ Environment parse_dotenv(const std::string& text, const std::string& file,
 Environment read_env_file(const std::filesystem::path& path, const Environment& lookup,
                           Diagnostics& diags) {
     std::ifstream in(path, std::ios::binary);
-    if (!in || std::filesystem::is_directory(path)) {
+    std::error_code ec;
+    if (!in || std::filesystem::is_directory(path, ec)) {
         diags.error({}, "", "read env file \"" + path.string() + "\": cannot open it",
                     "check that the file exists and is readable");
         return {};

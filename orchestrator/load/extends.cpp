@@ -71,7 +71,7 @@ private:
             base_ref = s->loc;
             if (const Node* f = ext->value.find("file"); f && f->is_scalar()) {
                 base_file = absolute_against(f->scalar, file.parent_path());
-                if (!std::filesystem::is_regular_file(base_file))
+                if (!is_file(base_file))
                     fail(f->loc, "services." + name + ".extends.file",
                          "extended file \"" + base_file.string() + "\" not found");
             }

@@ -17,7 +17,8 @@ void LoadContext::watch(const std::filesystem::path& p) {
 
 Node parse_stack_file(const std::filesystem::path& file, LoadContext& ctx, const Location& ref) {
     std::ifstream in(file, std::ios::binary);
-    if (!in || std::filesystem::is_directory(file))
+    std::error_code ec;
+    if (!in || std::filesystem::is_directory(file, ec))
         throw LoadError(Diagnostic{ref, "", "read stack file \"" + file.string() +
                                                 "\": cannot open it",
                                    "check that the file exists and is readable"});

@@ -97,7 +97,7 @@ void apply_include(Node& root, const fs::path& file, const Environment& env, Loa
         std::vector<fs::path> files;
         for (const Node* p : paths) {
             fs::path f = absolute_against(p->scalar, base_dir);
-            if (!fs::is_regular_file(f))
+            if (!is_file(f))
                 fail(p->loc, "included file \"" + f.string() + "\" not found");
             if (std::find(ctx.include_chain.begin(), ctx.include_chain.end(), f) !=
                 ctx.include_chain.end()) {
@@ -115,7 +115,7 @@ void apply_include(Node& root, const fs::path& file, const Environment& env, Loa
         std::vector<fs::path> env_paths;
         if (!env_files.empty()) {
             for (const Node* ef : env_files) env_paths.push_back(absolute_against(ef->scalar, base_dir));
-        } else if (fs::is_regular_file(dir / ".env")) {
+        } else if (is_file(dir / ".env")) {
             env_paths.push_back(dir / ".env");
         }
         Environment dotenv;

@@ -35,6 +35,11 @@ void rebase_volume(Node& v, const std::filesystem::path& dir) {
 
 }  // namespace
 
+bool is_file(const std::filesystem::path& p) noexcept {
+    std::error_code ec;
+    return std::filesystem::is_regular_file(p, ec);
+}
+
 std::string absolute_against(const std::string& p, const std::filesystem::path& dir) {
     std::filesystem::path path(p);
     if (path.is_relative()) path = dir / path;

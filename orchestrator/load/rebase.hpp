@@ -15,6 +15,9 @@ void rebase_service_paths(Node& service, const std::filesystem::path& dir);
 // Every service, plus top-level secrets/configs `file`.
 void rebase_tree_paths(Node& root, const std::filesystem::path& dir);
 
+// A regular file (following links); false on any error instead of throwing.
+bool is_file(const std::filesystem::path& p) noexcept;
+
 // `p` made absolute against `dir` and normalised lexically; absolute paths are only normalised.
 std::string absolute_against(const std::string& p, const std::filesystem::path& dir);
 

@@ -79,9 +79,10 @@ ResolvedTree resolve_tree(const LoadOptions& options, Diagnostics& diags) {
     ResolvedTree out;
     Environment shell = options.shell_env;
     if (shell.empty() && options.shell_env_from_process) shell = process_environment();
-    fs::path wd = options.working_dir.empty() ? fs::current_path()
-                                              : fs::absolute(options.working_dir);
-    wd = wd.lexically_normal();
+    std::error_code ec;
+    fs::path wd = options.working_dir.empty() ? fs::current_path(ec) : options.working_dir;
+    if (ec) fail("find the working directory: " + ec.message());
+    wd = absolute_against(wd.string(), fs::current_path(ec));
 
     // First environment load, for COMPOSE_FILE & co: --env-file, else the .env of
     // --project-directory, else (no -f) the working dir's .env. The shell always wins.
@@ -95,7 +96,7 @@ ResolvedTree resolve_tree(const LoadOptions& options, Diagnostics& diags) {
         add_missing(env, read_env_files(paths, shell, env_read));
     } else {
         fs::path first = given_dir ? *given_dir : wd;
-        if ((given_dir || options.files.empty()) && fs::is_regular_file(first / ".env"))
+        if ((given_dir || options.files.empty()) && is_file(first / ".env"))
             add_missing(env, read_env_files({first / ".env"}, shell, env_read));
     }
 
@@ -104,7 +105,7 @@ ResolvedTree resolve_tree(const LoadOptions& options, Diagnostics& diags) {
     if (options.env_files.empty()) {
         fs::path dotenv = out.project_dir / ".env";
         bool already = !env_read.empty() && env_read.front() == dotenv;
-        if (!already && fs::is_regular_file(dotenv))
+        if (!already && is_file(dotenv))
             add_missing(env, read_env_files({dotenv}, shell, env_read));
     }
 
