@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include "orchestrator/supervise/state/health_snapshot.hpp"
 #include "orchestrator/supervise/state/state_store.hpp"
 #include "runtime/sys/error.hpp"
 
@@ -189,4 +190,24 @@ TEST_CASE("state: process identity tells a live process from a reused pid") {
     REQUIRE(waitpid(child, &status, 0) == child);
     CHECK_FALSE(process_start_time(child));
     CHECK_FALSE(process_start_time(0));
+}
+
+TEST_CASE("state: a health snapshot converts probe times to Unix time") {
+    HealthConfig cfg;
+    cfg.test = HealthTest{HealthTestKind::Cmd, {"true"}};
+    cfg.interval = std::chrono::seconds(1);
+    cfg.fast_probes = false;
+    TimePoint t0 = TimePoint{} + std::chrono::hours(5);
+    HealthMonitor m(cfg, t0);
+    TimePoint s = m.next_probe_at();
+    m.record(ProbeResult{s, s + std::chrono::milliseconds(2), 0, "fine"});
+    TimePoint now = t0 + std::chrono::seconds(10);
+    int64_t wall_now = 1796083200000000000;
+    HealthRecord h = health_snapshot(m, now, wall_now);
+    CHECK(h.status == "healthy");
+    CHECK(h.failing_streak == 0);
+    REQUIRE(h.log.size() == 1);
+    CHECK(h.log[0].start == wall_now - 9000000000);
+    CHECK(h.log[0].end == wall_now - 8998000000);
+    CHECK(h.log[0].output == "fine");
 }
