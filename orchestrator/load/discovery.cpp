@@ -54,7 +54,8 @@ std::vector<fs::path> find_stack_files(const fs::path& start, Diagnostics& diags
 }
 
 std::vector<fs::path> stack_files(const LoadOptions& options, const fs::path& working_dir,
-                                  const Environment& env, Diagnostics& diags) {
+                                  const fs::path& search_from, const Environment& env,
+                                  Diagnostics& diags) {
     std::vector<fs::path> files;
     for (const auto& f : options.files) files.push_back(absolute_against(f, working_dir));
     if (files.empty()) {
@@ -73,7 +74,7 @@ std::vector<fs::path> stack_files(const LoadOptions& options, const fs::path& wo
             }
         }
     }
-    if (files.empty()) files = find_stack_files(working_dir, diags);
+    if (files.empty()) files = find_stack_files(search_from, diags);
     if (files.empty())
         throw LoadError(Diagnostic{{}, "", "no configuration file provided: not found",
                                    "create compose.yaml here or in a parent directory, or "

@@ -20,9 +20,11 @@ std::vector<std::filesystem::path> find_stack_files(const std::filesystem::path&
                                                     Diagnostics& diags);
 
 // The stack files (absolute): -f (relative to `working_dir`), else COMPOSE_FILE from `env`
-// (split on COMPOSE_PATH_SEPARATOR or ':'), else find_stack_files. Throws LoadError if none.
+// (split on COMPOSE_PATH_SEPARATOR or ':'), else find_stack_files from `search_from`.
+// Throws LoadError if none.
 std::vector<std::filesystem::path> stack_files(const LoadOptions& options,
                                                const std::filesystem::path& working_dir,
+                                               const std::filesystem::path& search_from,
                                                const Environment& env, Diagnostics& diags);
 
 // Lowercase, only [a-z0-9_-], leading '_' and '-' trimmed (compose's NormalizeProjectName).

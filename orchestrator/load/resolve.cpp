@@ -100,7 +100,8 @@ ResolvedTree resolve_tree(const LoadOptions& options, Diagnostics& diags) {
             add_missing(env, read_env_files({first / ".env"}, shell, env_read));
     }
 
-    out.files = stack_files(options, wd, env, diags);
+    // Discovery starts in --project-directory when given (compose-go uses it as the working dir).
+    out.files = stack_files(options, wd, given_dir ? *given_dir : wd, env, diags);
     out.project_dir = given_dir ? *given_dir : out.files.front().parent_path();
     if (options.env_files.empty()) {
         fs::path dotenv = out.project_dir / ".env";

@@ -40,6 +40,13 @@ TEST_CASE("resolve: --project-directory sets where .env is read") {
     CHECK(t.project_dir == dir.path() / "elsewhere");
     CHECK(t.project_name == "elsewhere");
     CHECK(scalar_at(t.root, {"services", "web", "image"}) == "pd");
+
+    // Without -f, discovery starts in the project directory.
+    dir.write("elsewhere/compose.yaml", "services:\n  found: {image: $IMG}\n");
+    opts.files.clear();
+    t = resolve_tree(opts, diags);
+    CHECK(t.files == std::vector<std::filesystem::path>{dir.path() / "elsewhere/compose.yaml"});
+    CHECK(scalar_at(t.root, {"services", "found", "image"}) == "pd");
 }
 
 TEST_CASE("resolve: version is removed with a warning; unset variables warn once") {
