@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "orchestrator/load/extends.hpp"
@@ -16,6 +17,13 @@ void LoadContext::watch(const std::filesystem::path& p) {
 }
 
 Node parse_stack_file(const std::filesystem::path& file, LoadContext& ctx, const Location& ref) {
+    // `-f -` arrives as "<working dir>/-": the stack file is standard input.
+    std::error_code ec_stdin;
+    if (file.filename() == "-" && !std::filesystem::exists(file, ec_stdin)) {
+        std::ostringstream ss;
+        ss << std::cin.rdbuf();
+        return parse_yaml(ss.str(), "-");
+    }
     std::ifstream in(file, std::ios::binary);
     std::error_code ec;
     if (!in || std::filesystem::is_directory(file, ec))

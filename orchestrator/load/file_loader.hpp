@@ -23,7 +23,8 @@ struct LoadContext {
     void watch(const std::filesystem::path& p);
 };
 
-// Reads and parses `file` (absolute) without interpolating it.
+// Reads and parses `file` (absolute) without interpolating it; a path named "-" that does not
+// exist is standard input (`-f -`).
 Node parse_stack_file(const std::filesystem::path& file, LoadContext& ctx, const Location& ref = {});
 
 // Interpolates a parsed file against `env` and removes `version`.

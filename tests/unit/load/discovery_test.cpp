@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <iostream>
+
 #include "orchestrator/load/discovery.hpp"
 #include "resolve_fixture.hpp"
 
@@ -105,4 +108,24 @@ TEST_CASE("discovery: project name precedence -p > COMPOSE_PROJECT_NAME > name: 
     opts.project_name = "Bad.Name";
     CHECK_THAT(load_error([&] { resolve_tree(opts, diags); }),
                Catch::Contains("invalid project name \"Bad.Name\""));
+}
+
+TEST_CASE("discovery: -f - reads the stack file from standard input") {
+    TempDir dir;
+    auto in = dir.write("stdin.yaml", "services:\n  piped: {image: p}\n");
+    // Swap std::cin's buffer for the file's for the duration of the load.
+    std::ifstream file(in);
+    auto* saved = std::cin.rdbuf(file.rdbuf());
+    Diagnostics diags;
+    std::string err;
+    ResolvedTree t;
+    try {
+        t = resolve_tree(dir.options({"-"}), diags);
+    } catch (const LoadError& e) {
+        err = e.what();
+    }
+    std::cin.rdbuf(saved);
+    REQUIRE(err.empty());
+    CHECK(scalar_at(t.root, {"services", "piped", "image"}) == "p");
+    CHECK(t.project_dir == dir.path());
 }
