@@ -1,10 +1,12 @@
 #pragma once
-// Decoding test helpers: YAML text -> ResolvedTree -> model, without touching the disk unless
-// a test writes files into a TempDir itself.
+// Decoding test helpers: YAML text -> parsed, interpolated ResolvedTree -> model, without
+// touching the disk unless a test writes files into a TempDir itself.
+#include <set>
 #include <string>
 
 #include "orchestrator/load/decode.hpp"
 #include "orchestrator/load/emit.hpp"
+#include "orchestrator/load/interpolate.hpp"
 #include "orchestrator/load/resolve.hpp"
 #include "resolve_fixture.hpp"
 
@@ -14,6 +16,10 @@ inline ResolvedTree tree_from(const std::string& yaml, const std::string& dir = 
                               Environment env = {}, const std::string& file = "compose.yaml") {
     ResolvedTree t;
     t.root = parse_yaml(yaml, file);
+    Diagnostics interpolation;
+    std::set<std::string> warned;
+    interpolate_tree(t.root, env, interpolation, warned);
+    interpolation.throw_if_errors();
     t.project_dir = dir;
     t.project_name = "demo";
     t.environment = std::move(env);
