@@ -13,8 +13,8 @@ using WallTime = std::chrono::system_clock::time_point;
 // The wall-clock time of monotonic time `t`, for display and for state on disk.
 inline WallTime to_wall(TimePoint t, TimePoint steady_now = Clock::now(),
                         WallTime wall_now = std::chrono::system_clock::now()) {
-    return wall_now - std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                          steady_now - t);
+    return wall_now -
+           std::chrono::duration_cast<std::chrono::system_clock::duration>(steady_now - t);
 }
 
 }  // namespace stk::supervise

@@ -22,18 +22,18 @@ void ReadinessTracker::add(const std::string& service, const std::string& contai
 std::optional<GateResult> ReadinessTracker::evaluate(const ServiceState& s, DependCondition c) {
     const std::string& name = s.container;
     if (s.failure)
-        return GateResult{false, fmt::format("dependency failed to start: container {}: {}",
-                                             name, *s.failure)};
+        return GateResult{
+            false, fmt::format("dependency failed to start: container {}: {}", name, *s.failure)};
     switch (c) {
         case DependCondition::Started:
             if (s.started) return GateResult{true, {}};
             break;
         case DependCondition::Healthy:
             if (!s.has_healthcheck)
-                return GateResult{
-                    false, fmt::format("dependency failed to start: container {} has no "
-                                       "healthcheck configured",
-                                       name)};
+                return GateResult{false,
+                                  fmt::format("dependency failed to start: container {} has no "
+                                              "healthcheck configured",
+                                              name)};
             if (s.healthy) return GateResult{true, {}};
             if (s.unhealthy_output)
                 return GateResult{false,
@@ -42,8 +42,7 @@ std::optional<GateResult> ReadinessTracker::evaluate(const ServiceState& s, Depe
                                               name,
                                               s.unhealthy_output->empty()
                                                   ? ""
-                                                  : " (last probe: " + *s.unhealthy_output +
-                                                        ")")};
+                                                  : " (last probe: " + *s.unhealthy_output + ")")};
             if (s.exit_code)
                 return GateResult{false, fmt::format("dependency failed to start: container {} "
                                                      "exited ({}) before it became healthy",
@@ -115,8 +114,7 @@ void ReadinessTracker::reset(const std::string& service) {
     s.failure.reset();
 }
 
-void ReadinessTracker::wait(const std::string& service, DependCondition condition,
-                            Waiter waiter) {
+void ReadinessTracker::wait(const std::string& service, DependCondition condition, Waiter waiter) {
     auto it = services_.find(service);
     if (it == services_.end()) {
         waiter(GateResult{false, fmt::format("dependency failed to start: service \"{}\" is "

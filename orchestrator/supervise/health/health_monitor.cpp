@@ -8,9 +8,12 @@ namespace stk::supervise {
 
 std::string_view to_string(HealthStatus status) {
     switch (status) {
-        case HealthStatus::Starting: return "starting";
-        case HealthStatus::Healthy: return "healthy";
-        case HealthStatus::Unhealthy: return "unhealthy";
+        case HealthStatus::Starting:
+            return "starting";
+        case HealthStatus::Healthy:
+            return "healthy";
+        case HealthStatus::Unhealthy:
+            return "unhealthy";
     }
     return "unknown";
 }
@@ -75,8 +78,8 @@ bool HealthMonitor::record(ProbeResult result) {
         status_ = HealthStatus::Healthy;
     } else if (docker_observed) {
         // docker's own rule: a failure while starting and inside start_period is not counted.
-        const bool in_start_period = status_ == HealthStatus::Starting &&
-                                     result.start - started_ < config_.start_period;
+        const bool in_start_period =
+            status_ == HealthStatus::Starting && result.start - started_ < config_.start_period;
         if (!in_start_period && ++failing_streak_ >= config_.retries)
             status_ = HealthStatus::Unhealthy;
     }

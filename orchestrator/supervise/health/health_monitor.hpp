@@ -41,8 +41,8 @@ inline constexpr Duration kFastProbeFirstDelay = std::chrono::milliseconds(10);
 
 class HealthMonitor {
 public:
-    using Transition = std::function<void(HealthStatus from, HealthStatus to,
-                                          const ProbeResult& cause)>;
+    using Transition =
+        std::function<void(HealthStatus from, HealthStatus to, const ProbeResult& cause)>;
 
     // `config` must be enabled(); zero durations take docker's defaults.
     HealthMonitor(const HealthConfig& config, TimePoint started);

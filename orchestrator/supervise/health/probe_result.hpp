@@ -9,7 +9,7 @@
 namespace stk::supervise {
 
 inline constexpr size_t kMaxProbeOutput = 4096;  // moby maxOutputLen
-inline constexpr int kProbeErrorExit = -1;        // probe could not run or timed out
+inline constexpr int kProbeErrorExit = -1;       // probe could not run or timed out
 
 struct ProbeResult {
     TimePoint start;

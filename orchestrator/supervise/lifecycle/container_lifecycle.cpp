@@ -10,19 +10,27 @@ namespace stk::supervise {
 
 std::string_view to_string(LifecycleState state) {
     switch (state) {
-        case LifecycleState::Created: return "created";
-        case LifecycleState::Running: return "running";
-        case LifecycleState::Restarting: return "restarting";
-        case LifecycleState::Exited: return "exited";
+        case LifecycleState::Created:
+            return "created";
+        case LifecycleState::Running:
+            return "running";
+        case LifecycleState::Restarting:
+            return "restarting";
+        case LifecycleState::Exited:
+            return "exited";
     }
     return "unknown";
 }
 
 struct ContainerLifecycle::Impl : std::enable_shared_from_this<Impl> {
-    Impl(IoContext& io_, LifecycleConfig c, ContainerDriver& d, HealthProber* p,
-         LifecycleEvents e)
-        : io(io_), config(std::move(c)), driver(d), prober(p), events(std::move(e)),
-          restarts(config.restart), restart_timer(io_) {
+    Impl(IoContext& io_, LifecycleConfig c, ContainerDriver& d, HealthProber* p, LifecycleEvents e)
+        : io(io_),
+          config(std::move(c)),
+          driver(d),
+          prober(p),
+          events(std::move(e)),
+          restarts(config.restart),
+          restart_timer(io_) {
         if (config.health && config.health->enabled()) {
             if (!prober) throw Error("container " + config.name + ": healthcheck without prober");
             monitor.emplace(*config.health, Clock::now());
@@ -42,10 +50,9 @@ struct ContainerLifecycle::Impl : std::enable_shared_from_this<Impl> {
         state = LifecycleState::Running;
         started_at = Clock::now();
         unhealthy_kill.reset();
-        watcher.emplace(io, std::move(pidfd),
-                        [weak = weak_from_this()](const ExitStatus& s) {
-                            if (auto self = weak.lock()) self->on_exit(s);
-                        });
+        watcher.emplace(io, std::move(pidfd), [weak = weak_from_this()](const ExitStatus& s) {
+            if (auto self = weak.lock()) self->on_exit(s);
+        });
         if (monitor) {
             monitor->reset(started_at);
             monitor->on_transition([weak = weak_from_this()](HealthStatus from, HealthStatus to,
@@ -141,8 +148,6 @@ const HealthMonitor* ContainerLifecycle::health() const {
     return impl_->monitor ? &*impl_->monitor : nullptr;
 }
 
-const std::optional<ExitStatus>& ContainerLifecycle::last_exit() const {
-    return impl_->last_exit;
-}
+const std::optional<ExitStatus>& ContainerLifecycle::last_exit() const { return impl_->last_exit; }
 
 }  // namespace stk::supervise

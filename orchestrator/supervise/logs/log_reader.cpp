@@ -11,8 +11,8 @@ namespace stk::supervise {
 std::vector<LogRecord> read_log_file(const std::filesystem::path& file,
                                      const LogReadOptions& options) {
     std::vector<LogRecord> records;
-    auto content = with_context("read log of " + file.string(),
-                                [&] { return read_file_if_exists(file); });
+    auto content =
+        with_context("read log of " + file.string(), [&] { return read_file_if_exists(file); });
     if (!content) return records;
     std::string_view rest = *content;
     while (!rest.empty()) {

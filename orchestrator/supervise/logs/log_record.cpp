@@ -79,8 +79,8 @@ std::optional<LogTime> parse_timestamp(std::string_view s) {
     if (!month || !expect(s, pos, '-')) return std::nullopt;
     auto day = digits(s, pos, 2);
     if (!day || *month < 1 || *month > 12 || *day < 1 || *day > 31) return std::nullopt;
-    int64_t secs = days_from_civil(*year, static_cast<unsigned>(*month),
-                                   static_cast<unsigned>(*day)) * 86400;
+    int64_t secs =
+        days_from_civil(*year, static_cast<unsigned>(*month), static_cast<unsigned>(*day)) * 86400;
     int64_t frac = 0;
     if (pos < s.size()) {
         if (!expect(s, pos, 'T') && !expect(s, pos, 't')) return std::nullopt;
@@ -144,17 +144,23 @@ std::optional<int64_t> parse_go_duration_ns(std::string_view s) {
         }
         if (!any) return std::nullopt;
         size_t u = i;
-        while (u < s.size() && !std::isdigit(static_cast<unsigned char>(s[u])) && s[u] != '.')
-            ++u;
+        while (u < s.size() && !std::isdigit(static_cast<unsigned char>(s[u])) && s[u] != '.') ++u;
         std::string_view unit = s.substr(i, u - i);
         long double mult;
-        if (unit == "ns") mult = 1;
-        else if (unit == "us" || unit == "µs") mult = 1e3L;
-        else if (unit == "ms") mult = 1e6L;
-        else if (unit == "s") mult = 1e9L;
-        else if (unit == "m") mult = 60e9L;
-        else if (unit == "h") mult = 3600e9L;
-        else return std::nullopt;
+        if (unit == "ns")
+            mult = 1;
+        else if (unit == "us" || unit == "µs")
+            mult = 1e3L;
+        else if (unit == "ms")
+            mult = 1e6L;
+        else if (unit == "s")
+            mult = 1e9L;
+        else if (unit == "m")
+            mult = 60e9L;
+        else if (unit == "h")
+            mult = 3600e9L;
+        else
+            return std::nullopt;
         total += value * mult;
         s.remove_prefix(u);
     }
@@ -181,9 +187,10 @@ LogTime parse_since(std::string_view text, LogTime now) {
         for (size_t n = frac.size(); n < 9; ++n) f *= 10;
         return secs * kNsPerSec + f;
     }
-    throw Error(fmt::format("invalid --since value \"{}\": expected a timestamp "
-                            "(2026-11-29T08:00:00Z), a Unix time or a duration (10m)",
-                            text));
+    throw Error(
+        fmt::format("invalid --since value \"{}\": expected a timestamp "
+                    "(2026-11-29T08:00:00Z), a Unix time or a duration (10m)",
+                    text));
 }
 
 std::string format_log_record(const LogRecord& record) {

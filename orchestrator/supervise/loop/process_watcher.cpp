@@ -1,5 +1,6 @@
 #include "orchestrator/supervise/loop/process_watcher.hpp"
 
+#include <fmt/format.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -8,7 +9,6 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
-#include <fmt/format.h>
 
 #include "runtime/sys/error.hpp"
 
@@ -38,10 +38,9 @@ struct ProcessWatcher::Impl : std::enable_shared_from_this<Impl> {
     Impl(IoContext& io, int fd, Callback cb) : descriptor(io, fd), on_exit(std::move(cb)) {}
 
     void arm() {
-        descriptor.async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                              [self = shared_from_this()](const boost::system::error_code& ec) {
-                                  self->ready(ec);
-                              });
+        descriptor.async_wait(
+            boost::asio::posix::stream_descriptor::wait_read,
+            [self = shared_from_this()](const boost::system::error_code& ec) { self->ready(ec); });
     }
 
     void ready(const boost::system::error_code& ec) {

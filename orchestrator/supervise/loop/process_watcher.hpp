@@ -16,9 +16,9 @@
 namespace stk::supervise {
 
 struct ExitStatus {
-    bool known = false;    // false: exited, but not our child, so no status
-    int exit_code = 0;     // docker's convention: the code, or 128 + signal
-    int signal = 0;        // non-zero when killed by a signal
+    bool known = false;  // false: exited, but not our child, so no status
+    int exit_code = 0;   // docker's convention: the code, or 128 + signal
+    int signal = 0;      // non-zero when killed by a signal
     bool core_dumped = false;
 
     std::string describe() const;  // "exited with code 3", "killed by signal 9 (SIGKILL)"

@@ -5,7 +5,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
-
 namespace stk::supervise {
 
 struct ShutdownSignals::Impl : std::enable_shared_from_this<Impl> {
@@ -13,18 +12,18 @@ struct ShutdownSignals::Impl : std::enable_shared_from_this<Impl> {
         : signals(io, SIGINT, SIGTERM), graceful(std::move(g)), kill(std::move(k)) {}
 
     void arm() {
-        signals.async_wait([weak = weak_from_this()](const boost::system::error_code& ec,
-                                                     int signo) {
-            auto self = weak.lock();
-            if (!self || ec) return;
-            ++self->count;
-            self->arm();
-            if (self->count == 1) {
-                if (self->graceful) self->graceful();
-            } else if (self->kill) {
-                self->kill();
-            }
-        });
+        signals.async_wait(
+            [weak = weak_from_this()](const boost::system::error_code& ec, int signo) {
+                auto self = weak.lock();
+                if (!self || ec) return;
+                ++self->count;
+                self->arm();
+                if (self->count == 1) {
+                    if (self->graceful) self->graceful();
+                } else if (self->kill) {
+                    self->kill();
+                }
+            });
     }
 
     boost::asio::signal_set signals;

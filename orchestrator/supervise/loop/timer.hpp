@@ -17,7 +17,9 @@ public:
     Timer& operator=(const Timer&) = delete;
 
     void at(TimePoint when, std::function<void()> fn);
-    void after(Duration delay, std::function<void()> fn) { at(Clock::now() + delay, std::move(fn)); }
+    void after(Duration delay, std::function<void()> fn) {
+        at(Clock::now() + delay, std::move(fn));
+    }
     void cancel();
     bool armed() const;
 

@@ -1,15 +1,15 @@
 #include "orchestrator/supervise/probe/native_probe.hpp"
 
+#include <fmt/format.h>
 #include <sys/socket.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
-#include <fmt/format.h>
 #include <memory>
 #include <optional>
 
@@ -30,8 +30,12 @@ class ProbeSession : public std::enable_shared_from_this<ProbeSession> {
 public:
     ProbeSession(IoContext& io, NativeProbeTarget target, std::optional<std::string> http_path,
                  Duration timeout, ProbeCallback done)
-        : socket_(io), timer_(io), target_(std::move(target)), path_(std::move(http_path)),
-          timeout_(timeout), done_(std::move(done)) {}
+        : socket_(io),
+          timer_(io),
+          target_(std::move(target)),
+          path_(std::move(http_path)),
+          timeout_(timeout),
+          done_(std::move(done)) {}
 
     void start() {
         start_ = Clock::now();
@@ -45,8 +49,7 @@ public:
             int domain = address.is_v6() ? AF_INET6 : AF_INET;
             UniqueFd fd =
                 target_.netns_fd < 0
-                    ? UniqueFd(check_sys(::socket(domain, SOCK_STREAM | SOCK_CLOEXEC, 0),
-                                         "socket"))
+                    ? UniqueFd(check_sys(::socket(domain, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket"))
                     : net::socket_in_netns(target_.netns_fd, domain, SOCK_STREAM);
             socket_.assign(address.is_v6() ? tcp::v6() : tcp::v4(), fd.get());
             fd.release();
@@ -76,8 +79,9 @@ private:
             "GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: stack-probe\r\nConnection: close\r\n\r\n",
             *path_, where());
         asio::async_write(socket_, asio::buffer(request_),
-                          [self = shared_from_this()](const boost::system::error_code& ec,
-                                                      size_t) { self->written(ec); });
+                          [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+                              self->written(ec);
+                          });
     }
 
     void written(const boost::system::error_code& ec) {
@@ -153,8 +157,7 @@ void run_tcp_probe(IoContext& io, const NativeProbeTarget& target, Duration time
 
 void run_http_probe(IoContext& io, const NativeProbeTarget& target, const std::string& path,
                     Duration timeout, ProbeCallback done) {
-    std::make_shared<ProbeSession>(io, target, path.empty() ? "/" : path, timeout,
-                                   std::move(done))
+    std::make_shared<ProbeSession>(io, target, path.empty() ? "/" : path, timeout, std::move(done))
         ->start();
 }
 

@@ -33,8 +33,7 @@ constexpr Duration kOutputDrain = std::chrono::milliseconds(50);
 class ExecSession : public std::enable_shared_from_this<ExecSession> {
 public:
     ExecSession(IoContext& io, Duration timeout, ProbeCallback done)
-        : io_(io), output_(io), timer_(io), drain_(io), timeout_(timeout),
-          done_(std::move(done)) {}
+        : io_(io), output_(io), timer_(io), drain_(io), timeout_(timeout), done_(std::move(done)) {}
 
     void start(SpawnedProbe probe) {
         start_ = Clock::now();

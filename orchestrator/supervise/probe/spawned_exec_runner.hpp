@@ -27,8 +27,7 @@ public:
     SpawnedExecProbeRunner(IoContext& io, ProbeSpawner spawner)
         : io_(io), spawner_(std::move(spawner)) {}
 
-    void run(const std::vector<std::string>& argv, Duration timeout,
-             ProbeCallback done) override;
+    void run(const std::vector<std::string>& argv, Duration timeout, ProbeCallback done) override;
 
 private:
     IoContext& io_;

@@ -37,7 +37,8 @@ RestartDecision RestartManager::on_exit(int exit_code, Duration ran_for) {
     bool restart = false;
     std::string reason;
     switch (policy_.mode) {
-        case RestartMode::No: break;
+        case RestartMode::No:
+            break;
         case RestartMode::Always:
         case RestartMode::UnlessStopped:
             // An API stop cancels above; max_attempts only comes from deploy.restart_policy.
@@ -62,12 +63,10 @@ RestartDecision RestartManager::on_exit(int exit_code, Duration ran_for) {
 }
 
 RestartDecision RestartManager::on_unhealthy(bool restart_on_unhealthy, Duration ran_for) {
-    if (!restart_on_unhealthy)
-        return {false, Duration::zero(), "restart_on_unhealthy is not set"};
+    if (!restart_on_unhealthy) return {false, Duration::zero(), "restart_on_unhealthy is not set"};
     if (canceled_) return {false, Duration::zero(), "stopped manually"};
     if (policy_.max_attempts > 0 && restart_count_ >= policy_.max_attempts)
-        return {false, Duration::zero(),
-                fmt::format("gave up after {} restarts", restart_count_)};
+        return {false, Duration::zero(), fmt::format("gave up after {} restarts", restart_count_)};
     Duration delay = next_backoff(ran_for);
     ++restart_count_;
     return {true, delay, "unhealthy"};
@@ -76,10 +75,14 @@ RestartDecision RestartManager::on_unhealthy(bool restart_on_unhealthy, Duration
 bool restart_on_supervisor_start(const RestartPolicy& policy, bool manually_stopped,
                                  int last_exit_code) {
     switch (policy.mode) {
-        case RestartMode::No: return false;
-        case RestartMode::Always: return true;
-        case RestartMode::UnlessStopped: return !manually_stopped;
-        case RestartMode::OnFailure: return last_exit_code != 0;
+        case RestartMode::No:
+            return false;
+        case RestartMode::Always:
+            return true;
+        case RestartMode::UnlessStopped:
+            return !manually_stopped;
+        case RestartMode::OnFailure:
+            return last_exit_code != 0;
     }
     return false;
 }

@@ -37,7 +37,10 @@ public:
     RestartDecision on_unhealthy(bool restart_on_unhealthy, Duration ran_for);
 
     // `stack stop` / `kill`: cancels restarts until the next manual start.
-    void manual_stop() { canceled_ = true; manually_stopped_ = true; }
+    void manual_stop() {
+        canceled_ = true;
+        manually_stopped_ = true;
+    }
     // `stack start` / `up`: a fresh manager (ResetRestartManager(true)).
     void manual_start();
 

@@ -24,15 +24,17 @@ RestartPolicy parse_restart(std::string_view text) {
             auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
             if (rest[0] != ':' || digits.empty() || ec != std::errc() ||
                 ptr != digits.data() + digits.size() || n < 0)
-                throw Error(fmt::format("invalid restart policy \"{}\": the maximum retry count "
-                                        "must be a non-negative integer",
-                                        text));
+                throw Error(
+                    fmt::format("invalid restart policy \"{}\": the maximum retry count "
+                                "must be a non-negative integer",
+                                text));
             p.max_attempts = n;
         }
     } else {
-        throw Error(fmt::format("invalid restart policy \"{}\": expected no, always, "
-                                "on-failure[:N] or unless-stopped",
-                                text));
+        throw Error(
+            fmt::format("invalid restart policy \"{}\": expected no, always, "
+                        "on-failure[:N] or unless-stopped",
+                        text));
     }
     return p;
 }
@@ -49,14 +51,15 @@ RestartPolicy from_deploy(const DeployRestartPolicy& deploy) {
     } else if (c == "unless-stopped") {
         p.mode = RestartMode::UnlessStopped;
     } else {
-        throw Error(fmt::format("invalid deploy.restart_policy.condition \"{}\": expected none, "
-                                "on-failure or any",
-                                c));
+        throw Error(
+            fmt::format("invalid deploy.restart_policy.condition \"{}\": expected none, "
+                        "on-failure or any",
+                        c));
     }
     if (deploy.max_attempts) {
         if (*deploy.max_attempts < 0)
-            throw Error(fmt::format("invalid deploy.restart_policy.max_attempts {}",
-                                    *deploy.max_attempts));
+            throw Error(
+                fmt::format("invalid deploy.restart_policy.max_attempts {}", *deploy.max_attempts));
         p.max_attempts = *deploy.max_attempts;
     }
     if (deploy.delay && *deploy.delay < Duration::zero())
@@ -68,9 +71,12 @@ RestartPolicy from_deploy(const DeployRestartPolicy& deploy) {
 
 std::string to_string(const RestartPolicy& policy) {
     switch (policy.mode) {
-        case RestartMode::No: return "no";
-        case RestartMode::Always: return "always";
-        case RestartMode::UnlessStopped: return "unless-stopped";
+        case RestartMode::No:
+            return "no";
+        case RestartMode::Always:
+            return "always";
+        case RestartMode::UnlessStopped:
+            return "unless-stopped";
         case RestartMode::OnFailure:
             return policy.max_attempts > 0 ? fmt::format("on-failure:{}", policy.max_attempts)
                                            : "on-failure";

@@ -5,8 +5,8 @@ namespace stk::supervise {
 HealthRecord health_snapshot(const HealthMonitor& monitor, TimePoint steady_now,
                              int64_t wall_now_ns) {
     auto wall = [&](TimePoint t) {
-        return wall_now_ns - std::chrono::duration_cast<std::chrono::nanoseconds>(steady_now - t)
-                                 .count();
+        return wall_now_ns -
+               std::chrono::duration_cast<std::chrono::nanoseconds>(steady_now - t).count();
     };
     HealthRecord record;
     record.status = std::string(to_string(monitor.status()));

@@ -37,8 +37,7 @@ bool ProjectState::erase(const std::string& name) {
 }
 
 void to_json(json& j, const ProbeLogEntry& v) {
-    j = json{{"start", v.start}, {"end", v.end}, {"exit_code", v.exit_code},
-             {"output", v.output}};
+    j = json{{"start", v.start}, {"end", v.end}, {"exit_code", v.exit_code}, {"output", v.output}};
 }
 
 void from_json(const json& j, ProbeLogEntry& v) {

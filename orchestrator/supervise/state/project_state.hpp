@@ -3,11 +3,10 @@
 // `<run_root>/<project>/state.json`. Plain data with a JSON form; times are Unix nanoseconds.
 #include <cstdint>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 namespace stk::supervise {
 
@@ -36,8 +35,8 @@ struct ContainerRecord {
     std::string service;
     int index = 1;
     std::string config_hash;
-    int pid = 0;                 // 0 when not running
-    uint64_t pid_start_time = 0; // /proc/<pid>/stat starttime: tells pid reuse apart
+    int pid = 0;                     // 0 when not running
+    uint64_t pid_start_time = 0;     // /proc/<pid>/stat starttime: tells pid reuse apart
     std::string status = "created";  // created | running | restarting | exited | dead
     std::optional<int> exit_code;
     int restart_count = 0;

@@ -1,6 +1,5 @@
-#include <catch2/catch.hpp>
-
 #include <boost/asio/io_context.hpp>
+#include <catch2/catch.hpp>
 #include <optional>
 
 #include "orchestrator/supervise/probe/spawned_exec_runner.hpp"
@@ -43,8 +42,7 @@ TEST_CASE("exec probe: exit code and combined output of a host process") {
 TEST_CASE("exec probe: output is cut at 4 KiB with docker's marker") {
     boost::asio::io_context io;
     SpawnedExecProbeRunner runner(io, spawn_host_process);
-    auto r = run_probe(io, runner, {"/bin/sh", "-c", "head -c 100000 /dev/zero | tr '\\0' x"},
-                       5s);
+    auto r = run_probe(io, runner, {"/bin/sh", "-c", "head -c 100000 /dev/zero | tr '\\0' x"}, 5s);
     CHECK(r.exit_code == 0);
     CHECK(r.output.size() == 4096 + 3);
     CHECK(r.output.substr(0, 4) == "xxxx");

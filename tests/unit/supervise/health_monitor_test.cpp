@@ -1,9 +1,8 @@
-#include <catch2/catch.hpp>
+#include "orchestrator/supervise/health/health_monitor.hpp"
 
+#include <catch2/catch.hpp>
 #include <functional>
 #include <optional>
-
-#include "orchestrator/supervise/health/health_monitor.hpp"
 
 using namespace stk::supervise;
 using namespace std::chrono_literals;
@@ -14,8 +13,8 @@ const TimePoint T0 = TimePoint{} + 1000h;
 
 Duration since0(TimePoint t) { return t - T0; }
 
-HealthConfig cmd_config(Duration interval, Duration start_period = 0s,
-                        Duration start_interval = 5s, int retries = 3, bool fast = false) {
+HealthConfig cmd_config(Duration interval, Duration start_period = 0s, Duration start_interval = 5s,
+                        int retries = 3, bool fast = false) {
     HealthConfig c;
     c.test.kind = HealthTestKind::Cmd;
     c.test.command = {"true"};
@@ -122,9 +121,8 @@ TEST_CASE("health: docker schedule table inside a long start period") {
 TEST_CASE("health: one success makes it healthy, even inside the start period") {
     HealthMonitor m(cmd_config(30s, 60s, 5s), T0);
     std::vector<std::pair<HealthStatus, HealthStatus>> seen;
-    m.on_transition([&](HealthStatus a, HealthStatus b, const ProbeResult&) {
-        seen.emplace_back(a, b);
-    });
+    m.on_transition(
+        [&](HealthStatus a, HealthStatus b, const ProbeResult&) { seen.emplace_back(a, b); });
     TimePoint s = m.next_probe_at();
     CHECK_FALSE(m.record(ProbeResult{s, s + 1ms, 7, "no"}));
     CHECK(m.status() == HealthStatus::Starting);
@@ -216,8 +214,8 @@ TEST_CASE("health: fast phase cadence table (probe at once, then 10, 20, 40 ms .
     }
     // 0,10,30,70,150,310,630 ms; then the docker ticks at 1, 2 and 3 s are probed exactly and
     // are the three counted failures: unhealthy at 3 s as with docker; then interval.
-    std::vector<Duration> expected = {0ms,    10ms,   30ms,   70ms,   150ms,  310ms,
-                                      630ms,  1000ms, 2000ms, 3000ms, 4000ms, 5000ms};
+    std::vector<Duration> expected = {0ms,   10ms,   30ms,   70ms,   150ms,  310ms,
+                                      630ms, 1000ms, 2000ms, 3000ms, 4000ms, 5000ms};
     CHECK(starts == expected);
     CHECK(m.status() == HealthStatus::Unhealthy);
 }
@@ -244,7 +242,8 @@ TEST_CASE("health: fast_probes=false follows docker's schedule exactly (exhausti
     std::vector<Duration> start_intervals = {100ms, 5s};
     std::vector<int> retries = {1, 3};
     std::vector<Duration> probe_times = {0ms, 50ms};
-    std::vector<std::pair<Duration, Duration>> windows = {  // healthy in [from, until)
+    std::vector<std::pair<Duration, Duration>> windows = {
+        // healthy in [from, until)
         {1000h, 1000h}, {0s, 1000h}, {3s, 1000h}, {0s, 20s}, {12s, 70s}, {50s, 1000h}};
     int cases = 0;
     for (auto iv : intervals)
@@ -283,16 +282,14 @@ TEST_CASE("health: fast phase never turns unhealthy sooner than docker (exhausti
                                          << si.count() << " retries " << r << " probe "
                                          << pt.count());
                         ProbeFn never = [](Duration) { return false; };
-                        Trace docker = docker_reference(cmd_config(iv, sp, si, r), never, pt,
-                                                        400s);
+                        Trace docker = docker_reference(cmd_config(iv, sp, si, r), never, pt, 400s);
                         HealthMonitor m(cmd_config(iv, sp, si, r, true), T0);
                         Trace fast = drive(m, never, pt, 400s);
                         // Always failing: exactly docker's moment, never sooner.
                         REQUIRE(first(docker, HealthStatus::Unhealthy));
                         REQUIRE(first(fast, HealthStatus::Unhealthy) ==
                                 first(docker, HealthStatus::Unhealthy));
-                        CHECK(*first(fast, HealthStatus::Unhealthy) >=
-                              sp + (r - 1) * iv);
+                        CHECK(*first(fast, HealthStatus::Unhealthy) >= sp + (r - 1) * iv);
 
                         // Ready at 3 s: fast sees it no later than docker, and within one
                         // cadence step (capped) of readiness.

@@ -1,10 +1,9 @@
-#include <catch2/catch.hpp>
-
 #include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
+#include <catch2/catch.hpp>
 
 #include "orchestrator/supervise/lifecycle/container_lifecycle.hpp"
 #include "orchestrator/supervise/loop/timer.hpp"
@@ -128,8 +127,8 @@ TEST_CASE("lifecycle: restart_on_unhealthy kills and starts the container again"
     self = &life;
     life.start();
     io.run_for(5s);
-    CHECK(log == std::vector<std::string>{"started", "unhealthy:still broken",
-                                          "exited, restarting", "started", "exited"});
+    CHECK(log == std::vector<std::string>{"started", "unhealthy:still broken", "exited, restarting",
+                                          "started", "exited"});
     CHECK(driver.signals == std::vector<int>{SIGKILL, SIGKILL});
     CHECK(life.restart_count() == 1);
     CHECK(life.state() == LifecycleState::Exited);
@@ -144,8 +143,8 @@ TEST_CASE("lifecycle: a start that fails is reported with the container's name")
     std::string error;
     LifecycleEvents ev;
     ev.start_failed = [&](const std::string& e) { error = e; };
-    ContainerLifecycle life(io, {"p-db-1", parse_restart("always"), std::nullopt, false},
-                            driver, nullptr, ev);
+    ContainerLifecycle life(io, {"p-db-1", parse_restart("always"), std::nullopt, false}, driver,
+                            nullptr, ev);
     life.start();
     io.run_for(100ms);
     CHECK(error == "start container p-db-1: rootfs missing");

@@ -1,8 +1,7 @@
-#include <catch2/catch.hpp>
-
 #include <unistd.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 
@@ -158,8 +157,8 @@ TEST_CASE("logs: merge several files in time order with --tail and --since") {
     auto tail = read_merged_logs(sources, {size_t{1}, std::nullopt});
     CHECK(texts(tail) == std::vector<std::string>{"db-1:db c", "web-1:web c"});
 
-    auto since = read_merged_logs(sources, {std::nullopt, parse_timestamp(
-                                                              "2026-11-29T08:00:00.3Z")});
+    auto since =
+        read_merged_logs(sources, {std::nullopt, parse_timestamp("2026-11-29T08:00:00.3Z")});
     CHECK(texts(since) ==
           std::vector<std::string>{"web-1:web b", "db-1:db b", "db-1:db c", "web-1:web c"});
 

@@ -1,10 +1,9 @@
-#include <catch2/catch.hpp>
-
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
+#include <catch2/catch.hpp>
 #include <optional>
 
 #include "orchestrator/supervise/loop/process_watcher.hpp"
@@ -149,11 +148,12 @@ TEST_CASE("loop: timers fire at their time, re-arming replaces, cancel suppresse
 TEST_CASE("loop: first SIGINT is graceful, the second kills") {
     boost::asio::io_context io;
     std::vector<std::string> events;
-    ShutdownSignals signals(io, [&] { events.push_back("graceful"); },
-                            [&] {
-                                events.push_back("kill");
-                                io.stop();
-                            });
+    ShutdownSignals signals(
+        io, [&] { events.push_back("graceful"); },
+        [&] {
+            events.push_back("kill");
+            io.stop();
+        });
     Timer first(io), second(io);
     first.after(5ms, [&] { ::kill(getpid(), SIGINT); });
     second.after(30ms, [&] { ::kill(getpid(), SIGINT); });

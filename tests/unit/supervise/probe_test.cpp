@@ -1,5 +1,3 @@
-#include <catch2/catch.hpp>
-
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -7,6 +5,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
+#include <catch2/catch.hpp>
 #include <memory>
 #include <optional>
 
@@ -46,8 +45,8 @@ private:
     };
 
     void accept() {
-        auto conn = std::make_shared<Conn>(static_cast<asio::io_context&>(
-            acceptor_.get_executor().context()));
+        auto conn = std::make_shared<Conn>(
+            static_cast<asio::io_context&>(acceptor_.get_executor().context()));
         acceptor_.async_accept(conn->socket, [this, conn](const boost::system::error_code& ec) {
             if (ec) return;
             auto response = response_;
@@ -63,8 +62,9 @@ private:
                         return;
                     }
                     asio::async_write(conn->socket, asio::buffer(*response),
-                                      [conn, response](const boost::system::error_code&,
-                                                       size_t) { conn->socket.close(); });
+                                      [conn, response](const boost::system::error_code&, size_t) {
+                                          conn->socket.close();
+                                      });
                 });
             accept();
         });
@@ -97,8 +97,7 @@ ProbeResult run_to_end(asio::io_context& io, const std::function<void(ProbeCallb
 
 class FakeExec : public ExecProbeRunner {
 public:
-    void run(const std::vector<std::string>& argv, Duration timeout,
-             ProbeCallback done) override {
+    void run(const std::vector<std::string>& argv, Duration timeout, ProbeCallback done) override {
         calls.push_back(argv);
         timeouts.push_back(timeout);
         TimePoint now = Clock::now();
@@ -122,8 +121,9 @@ TEST_CASE("probe: tcp connects to a listening port and fails on a closed one") {
     CHECK(ok.end >= ok.start);
     io.restart();
     uint16_t port = closed_port(io);
-    auto refused = run_to_end(
-        io, [&](ProbeCallback cb) { run_tcp_probe(io, {-1, "127.0.0.1", port}, 1s, cb); });
+    auto refused = run_to_end(io, [&](ProbeCallback cb) {
+        run_tcp_probe(io, {-1, "127.0.0.1", port}, 1s, cb);
+    });
     CHECK(refused.exit_code == 1);
     CHECK(refused.output.find("Connection refused") != std::string::npos);
 }

@@ -1,8 +1,7 @@
-#include <catch2/catch.hpp>
-
-#include <optional>
-
 #include "orchestrator/supervise/gate/readiness_tracker.hpp"
+
+#include <catch2/catch.hpp>
+#include <optional>
 
 using namespace stk::supervise;
 
@@ -70,12 +69,14 @@ TEST_CASE("gate: unhealthy or early exit fails a healthy gate naming the contain
     t.unhealthy("db", "pg_isready: no response");
     REQUIRE(db.result);
     CHECK_FALSE(db.result->open);
-    CHECK(db.result->error == "dependency failed to start: container demo-db-1 is unhealthy "
-                              "(last probe: pg_isready: no response)");
+    CHECK(db.result->error ==
+          "dependency failed to start: container demo-db-1 is unhealthy "
+          "(last probe: pg_isready: no response)");
     t.exited("cache", 137);
     REQUIRE(cache.result);
-    CHECK(cache.result->error == "dependency failed to start: container demo-cache-1 exited "
-                                 "(137) before it became healthy");
+    CHECK(cache.result->error ==
+          "dependency failed to start: container demo-cache-1 exited "
+          "(137) before it became healthy");
 }
 
 TEST_CASE("gate: service_completed_successfully waits for exit 0") {
@@ -103,8 +104,9 @@ TEST_CASE("gate: start failures, unknown services and reset") {
     t.wait("web", DependCondition::Started, a.waiter());
     t.failed("web", "create container: mount \"/x\": Permission denied");
     REQUIRE(a.result);
-    CHECK(a.result->error == "dependency failed to start: container demo-web-1: create "
-                             "container: mount \"/x\": Permission denied");
+    CHECK(a.result->error ==
+          "dependency failed to start: container demo-web-1: create "
+          "container: mount \"/x\": Permission denied");
     t.wait("ghost", DependCondition::Started, unknown.waiter());
     REQUIRE(unknown.result);
     CHECK_FALSE(unknown.result->open);
@@ -129,9 +131,8 @@ TEST_CASE("gate: a waiter may chain the next gate from its callback") {
     t.wait("a", DependCondition::Healthy, [&](const GateResult& r) {
         order.push_back("a open");
         t.started("b");  // the walker starts the dependant right away
-        t.wait("b", DependCondition::Started, [&](const GateResult&) {
-            order.push_back("b started");
-        });
+        t.wait("b", DependCondition::Started,
+               [&](const GateResult&) { order.push_back("b started"); });
     });
     t.healthy("a");
     CHECK(order == std::vector<std::string>{"a open", "b started"});

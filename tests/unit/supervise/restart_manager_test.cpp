@@ -1,6 +1,7 @@
+#include "orchestrator/supervise/restart/restart_manager.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "orchestrator/supervise/restart/restart_manager.hpp"
 #include "runtime/sys/error.hpp"
 
 using namespace stk::supervise;
@@ -50,8 +51,8 @@ TEST_CASE("restart: backoff table 100 ms doubling to 1 min, reset after 10 s of 
         REQUIRE(d.restart);
         delays.push_back(d.delay);
     }
-    std::vector<Duration> expected = {100ms,   200ms,   400ms,   800ms,  1600ms, 3200ms,
-                                      6400ms,  12800ms, 25600ms, 51200ms, 60s,   60s};
+    std::vector<Duration> expected = {100ms,  200ms,   400ms,   800ms,   1600ms, 3200ms,
+                                      6400ms, 12800ms, 25600ms, 51200ms, 60s,    60s};
     CHECK(delays == expected);
     CHECK(m.restart_count() == 12);
     // A run of exactly 10 s resets the backoff; 9.999 s does not.

@@ -1,15 +1,15 @@
-#include <catch2/catch.hpp>
+#include "orchestrator/supervise/state/state_store.hpp"
 
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
 #include "orchestrator/supervise/state/health_snapshot.hpp"
-#include "orchestrator/supervise/state/state_store.hpp"
 #include "runtime/sys/error.hpp"
 
 using namespace stk::supervise;
