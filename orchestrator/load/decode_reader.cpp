@@ -1,5 +1,6 @@
 #include "orchestrator/load/decode_reader.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <regex>
 
@@ -16,7 +17,15 @@ const char* found_name(const Node& n) {
     return n.is_scalar() ? "a string" : kind_name(n.kind);
 }
 
+// Numbers start with a digit, a sign or '.': anything else skips the regexes (emit asks this of
+// every string it writes).
+bool may_be_number(const std::string& s) {
+    return !s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '-' ||
+                          s[0] == '+' || s[0] == '.');
+}
+
 bool parse_yaml_int(const std::string& s, int64_t& out) {
+    if (!may_be_number(s)) return false;
     static const std::regex dec("[-+]?(0|[1-9][0-9_]*)");
     static const std::regex oct("[-+]?0[0-7_]+");
     static const std::regex oct2("[-+]?0o[0-7_]+");
@@ -41,7 +50,7 @@ bool parse_yaml_int(const std::string& s, int64_t& out) {
 
 bool parse_yaml_float(const std::string& s, double& out) {
     static const std::regex flt(R"([-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+)");
-    if (!std::regex_match(s, flt) || s == "." ) return false;
+    if (!may_be_number(s) || !std::regex_match(s, flt) || s == ".") return false;
     try {
         std::string t;
         for (char c : s)
