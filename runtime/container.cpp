@@ -254,6 +254,8 @@ Container Container::create(const ContainerSpec& spec) {
         st.seccomp = seccomp != nullptr;
         st.no_new_privileges = spec.security.no_new_privileges;
         st.log_file = spec.output.log_file;
+        st.stop_signal = spec.process.stop_signal;
+        st.stop_grace = spec.process.stop_grace;
         write_state(st);
 
         kill_child.dismiss();

@@ -62,6 +62,8 @@ struct ContainerState {
     bool seccomp = true;
     bool no_new_privileges = true;
     std::filesystem::path log_file;
+    int stop_signal = 15;
+    std::chrono::milliseconds stop_grace{10'000};
 };
 
 // A process to run inside a running container (`exec`, health checks).
@@ -124,6 +126,10 @@ std::vector<ContainerState> list_containers();  // sorted by name
 ContainerState inspect(const std::string& name);  // Error when unknown
 std::optional<ContainerState> find_container(const std::string& name);
 void kill_container(const std::string& name, int sig);  // Error when not running
+// The recorded stop_signal to PID 1, then SIGKILL to the whole cgroup when it has not exited
+// after `grace` (default: the recorded stop_grace). Waits on a pidfd; no-op when not running.
+void stop_container(const std::string& name,
+                    std::optional<std::chrono::milliseconds> grace = std::nullopt);
 // Kills what is left in the cgroup (only when force, else a running container is an Error),
 // waits for its monitor, removes the cgroup and <run_root>/containers/<name>/: nothing remains.
 void remove_container(const std::string& name, bool force);

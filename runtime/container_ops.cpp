@@ -1,9 +1,11 @@
 // By-name operations on recorded containers: they read state.json and reach the live process
 // through a pidfd verified against the recorded start time.
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 
 #include "runtime/cgroup/cgroup_manager.hpp"
@@ -62,6 +64,29 @@ void kill_container(const std::string& name, int sig) {
         if (!pidfd) throw Error("it is not running");
         if (pidfd_send_signal_raw(pidfd->get(), sig) != 0)
             throw_errno(fmt::format("pidfd_send_signal {} to pid {}", sig, s.pid));
+    });
+}
+
+void stop_container(const std::string& name, std::optional<std::chrono::milliseconds> grace) {
+    with_context(fmt::format("stop container \"{}\"", name), [&] {
+        ContainerState s = inspect(name);
+        if (s.status == Status::Exited) return;
+        auto pidfd = open_verified_pidfd(s.pid, s.pid_start_time);
+        if (!pidfd) return;
+        if (s.status == Status::Paused) make_cgroup_manager()->open(s.cgroup)->freeze(false);
+        if (pidfd_send_signal_raw(pidfd->get(), s.stop_signal) != 0 && errno != ESRCH)
+            throw_errno(fmt::format("pidfd_send_signal {} to pid {}", s.stop_signal, s.pid));
+        // A pidfd of a process that is not our child still becomes readable when it exits.
+        pollfd p{pidfd->get(), POLLIN, 0};
+        int timeout = static_cast<int>(grace.value_or(s.stop_grace).count());
+        int r;
+        do {
+            r = ::poll(&p, 1, timeout);
+        } while (r < 0 && errno == EINTR);
+        if (r == 0) make_cgroup_manager()->open(s.cgroup)->kill_all();
+        // Let the monitor record the exit before returning.
+        UniqueFd lock(::open(monitor_lock_file(name).c_str(), O_RDWR | O_CLOEXEC));
+        if (lock) ::flock(lock.get(), LOCK_EX);
     });
 }
 

@@ -84,6 +84,8 @@ std::string state_to_json(const ContainerState& s) {
     j["seccomp"] = s.seccomp;
     j["no_new_privileges"] = s.no_new_privileges;
     j["log_file"] = s.log_file.string();
+    j["stop_signal"] = s.stop_signal;
+    j["stop_grace_ms"] = s.stop_grace.count();
     return j.dump(2) + "\n";
 }
 
@@ -115,6 +117,8 @@ ContainerState state_from_json(const std::string& text) {
         s.seccomp = j.value("seccomp", true);
         s.no_new_privileges = j.value("no_new_privileges", true);
         s.log_file = j.value("log_file", "");
+        s.stop_signal = j.value("stop_signal", 15);
+        s.stop_grace = std::chrono::milliseconds(j.value("stop_grace_ms", int64_t{10'000}));
         return s;
     } catch (const json::exception& e) {
         throw Error(fmt::format("malformed state: {}", e.what()));
