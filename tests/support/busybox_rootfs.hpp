@@ -22,6 +22,8 @@ public:
         if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp " + tmpl);
         root_ = tmpl;
         namespace fs = std::filesystem;
+        // mkdtemp makes it 0700: a container user other than root could not traverse it.
+        fs::permissions(root_, fs::perms(0755));
         for (const char* d : {"bin", "sbin", "usr/bin", "usr/sbin", "etc", "proc", "sys", "dev",
                               "tmp", "root", "home", "var/tmp", "mnt", "run"})
             fs::create_directories(root_ / d);
