@@ -1,4 +1,5 @@
 #include "orchestrator/load/dotenv.hpp"
+#include "orchestrator/load/text_check.hpp"
 
 #include <fstream>
 #include <memory>
@@ -164,6 +165,12 @@ private:
 
 Environment parse_dotenv(const std::string& text, const std::string& file,
                          const Environment& lookup, Diagnostics& diags) {
+    if (auto problem = find_text_problem(text)) {
+        diags.error(Location{std::make_shared<const std::string>(file), problem->line,
+                             problem->column},
+                    "", "the file contains " + problem->what, "save it as UTF-8 text");
+        return {};
+    }
     return DotenvParser(text, file, lookup, diags).run();
 }
 

@@ -11,6 +11,7 @@
 
 #include "orchestrator/load/diagnostics.hpp"
 #include "orchestrator/load/merge.hpp"
+#include "orchestrator/load/text_check.hpp"
 #include "orchestrator/load/resolve.hpp"
 
 namespace stk::load {
@@ -236,28 +237,12 @@ private:
     size_t documents_seen_ = 0;
 };
 
-// A NUL byte is not allowed in YAML and sends yaml-cpp 0.7 into an endless document loop.
-void reject_nul(const std::string& text, const std::shared_ptr<const std::string>& file) {
-    size_t at = text.find('\0');
-    if (at == std::string::npos) return;
-    int line = 1, column = 1;
-    for (size_t i = 0; i < at; ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            column = 1;
-        } else {
-            ++column;
-        }
-    }
-    throw LoadError(Diagnostic{Location{file, line, column}, "",
-                               "YAML syntax error: the file contains a NUL byte", {}});
-}
-
 }  // namespace
 
 Node parse_yaml_any(const std::string& text, const std::string& file) {
     auto file_ptr = std::make_shared<const std::string>(file);
-    reject_nul(text, file_ptr);
+    // A NUL byte also sends yaml-cpp 0.7 into an endless document loop.
+    check_text(text, file_ptr);
     TreeBuilder builder(file_ptr);
     try {
         std::istringstream in(text);
