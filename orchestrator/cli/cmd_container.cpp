@@ -379,7 +379,8 @@ void register_container_run(CLI::App& parent, CommandContext& ctx) {
 void register_container_exec(CLI::App& parent, CommandContext& ctx) {
     struct Opts {
         ExecSpec spec;
-        std::vector<std::string> rest;
+        std::string name;
+        std::vector<std::string> command;
     };
     auto o = std::make_shared<Opts>();
     auto* cmd = parent.add_subcommand("exec", "Run a command in a running container: exec NAME -- CMD...");
@@ -388,14 +389,14 @@ void register_container_exec(CLI::App& parent, CommandContext& ctx) {
     cmd->add_option("-u,--user", o->spec.user, "USER[:GROUP]");
     cmd->add_option("-w,--workdir", o->spec.cwd, "Working directory");
     add_vector(cmd, "-e,--env", o->spec.env, "Environment variable K=V");
-    cmd->add_option("args", o->rest, "NAME -- CMD...")->required();
+    cmd->add_option("name", o->name, "Container")->required();
+    cmd->add_option("command", o->command, "Command and arguments (after --)")->required();
     cmd->callback([o, &ctx] {
         guarded(ctx, [&] {
-            if (o->rest.size() < 2) throw Error("usage: stack container exec NAME -- CMD...");
             ExecSpec spec = o->spec;
-            spec.args.assign(o->rest.begin() + 1, o->rest.end());
+            spec.args = o->command;
             try {
-                return exec_in(o->rest.front(), spec).exit_code();
+                return exec_in(o->name, spec).exit_code();
             } catch (const Error& e) {
                 if (e.code() == std::errc::no_such_file_or_directory ||
                     e.code() == std::errc::permission_denied) {
