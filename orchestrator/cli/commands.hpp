@@ -17,5 +17,8 @@ struct CommandContext {
 void register_config(CLI::App& app, CommandContext& ctx);
 void register_container(CLI::App& app, CommandContext& ctx);
 void register_version(CLI::App& app, CommandContext& ctx);
+void register_ps(CLI::App& app, CommandContext& ctx);
+void register_logs(CLI::App& app, CommandContext& ctx);
+void register_ls(CLI::App& app, CommandContext& ctx);
 
 }  // namespace stk::cli
