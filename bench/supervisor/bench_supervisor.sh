@@ -136,6 +136,10 @@ section_ps() {
   "$STACK" -f "$WORK/ps50/compose.yaml" -p benchps up -d >>"$WORK/out.log" 2>&1 || {
     row "stack ps, 50 containers" "FAILED" "(up -d failed, see $WORK/out.log)"; return; }
   local r t all=()
+  # The floor: starting the binary at all (dynamic linking, static initialisers).
+  for ((r = 0; r < 20; r++)); do all+=("$(timed "$STACK" version)"); done
+  row "stack version (process start floor, median of 20)" "$(printf '%s\n' "${all[@]}" | median)" "ms"
+  all=()
   for ((r = 0; r < 20; r++)); do all+=("$(timed "$STACK" -p benchps ps)"); done
   row "stack ps, 50 containers (median of 20)" "$(printf '%s\n' "${all[@]}" | median)" "ms"
   all=()
