@@ -17,6 +17,9 @@ struct CommandContext {
 void register_config(CLI::App& app, CommandContext& ctx);
 void register_container(CLI::App& app, CommandContext& ctx);
 void register_version(CLI::App& app, CommandContext& ctx);
+void register_up(CLI::App& app, CommandContext& ctx);
+void register_down(CLI::App& app, CommandContext& ctx);
+void register_supervise(CLI::App& app, CommandContext& ctx);
 void register_ps(CLI::App& app, CommandContext& ctx);
 void register_logs(CLI::App& app, CommandContext& ctx);
 void register_ls(CLI::App& app, CommandContext& ctx);

@@ -23,6 +23,9 @@ int main(int argc, char** argv) {
     register_config(app, ctx);
     register_container(app, ctx);
     register_version(app, ctx);
+    register_up(app, ctx);
+    register_down(app, ctx);
+    register_supervise(app, ctx);
     register_ps(app, ctx);
     register_logs(app, ctx);
     register_ls(app, ctx);

@@ -220,8 +220,13 @@ model::Service decode_service(DecodeContext& ctx, const std::string& name, const
     r.get("extends");
     r.finish(&s.extensions);
 
-    if (s.image.empty() && !s.build && !s.provider)
-        ctx.error(n, path, "has neither image nor build", "add an image: or a build: section");
+    // `x-stack: {rootfs: ...}` (host view or a directory) is a root filesystem too.
+    auto xs = s.extensions.find("x-stack");
+    bool stack_rootfs = xs != s.extensions.end() && xs->second.is_object() &&
+                        xs->second.contains("rootfs");
+    if (s.image.empty() && !s.build && !s.provider && !stack_rootfs)
+        ctx.error(n, path, "has neither image nor build",
+                  "add an image: or a build: section (or x-stack: {rootfs: host | ./dir})");
     return s;
 }
 

@@ -1,0 +1,204 @@
+// `stack up`: attached (this process supervises and streams logs until Ctrl-C), detached (a
+// `stack __supervise` process in the background), or `converge` sent to the supervisor that
+// already runs the project.
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "orchestrator/cli/commands.hpp"
+#include "orchestrator/cli/global_options.hpp"
+#include "orchestrator/engine/container_spec_builder.hpp"
+#include "orchestrator/engine/control_protocol.hpp"
+#include "orchestrator/engine/detached_launch.hpp"
+#include "orchestrator/engine/supervisor.hpp"
+#include "orchestrator/graph/graph_walker.hpp"
+#include "orchestrator/load/hash.hpp"
+#include "orchestrator/load/loader.hpp"
+#include "orchestrator/supervise/state/state_store.hpp"
+#include "runtime/sys/error.hpp"
+#include "runtime/sys/paths.hpp"
+
+namespace stk::cli {
+namespace {
+
+struct UpFlags {
+    bool detach = false;
+    bool wait = false;
+    int wait_timeout_s = 0;
+    bool no_start = false;
+    bool force_recreate = false;
+    bool no_recreate = false;
+    bool no_deps = false;
+    bool remove_orphans = false;
+    std::vector<std::string> scale;
+    bool abort_on_exit = false;
+    bool abort_on_failure = false;
+    std::string exit_code_from;
+    int timeout_s = -1;
+    bool no_color = false;
+    bool no_log_prefix = false;
+    bool dry_run = false;
+    std::vector<std::string> services;
+};
+
+engine::UpOptions up_options(const UpFlags& f, const GlobalOptions& g) {
+    engine::UpOptions o;
+    o.services = f.services;
+    o.no_start = f.no_start;
+    o.force_recreate = f.force_recreate;
+    o.no_recreate = f.no_recreate;
+    o.no_deps = f.no_deps;
+    o.remove_orphans = f.remove_orphans;
+    o.wait = f.wait;
+    if (f.wait_timeout_s > 0) o.wait_timeout = std::chrono::seconds(f.wait_timeout_s);
+    if (f.timeout_s >= 0) o.timeout = std::chrono::seconds(f.timeout_s);
+    o.parallel = g.parallel > 0 ? g.parallel : 0;
+    for (const auto& s : f.scale) {
+        auto eq = s.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw Error(fmt::format("--scale \"{}\": expected SERVICE=N", s));
+        try {
+            int n = std::stoi(s.substr(eq + 1));
+            if (n < 0) throw std::out_of_range("negative");
+            o.scale[s.substr(0, eq)] = n;
+        } catch (const std::exception&) {
+            throw Error(fmt::format("--scale \"{}\": N must be a number >= 0", s));
+        }
+    }
+    return o;
+}
+
+// Absolute paths, so that the supervisor (cwd /) loads the same files.
+load::LoadOptions absolute_load_options(const GlobalOptions& g) {
+    load::LoadOptions o = g.load_options();
+    auto cwd = std::filesystem::current_path();
+    if (o.working_dir.empty()) o.working_dir = cwd;
+    for (auto& f : o.files)
+        if (f != "-" && std::filesystem::path(f).is_relative()) f = (cwd / f).string();
+    if (o.project_directory && std::filesystem::path(*o.project_directory).is_relative())
+        o.project_directory = (cwd / *o.project_directory).string();
+    return o;
+}
+
+void print_dry_run(const load::LoadedProject& loaded, const engine::UpOptions& up) {
+    supervise::StateStore store(run_root(), loaded.project.name);
+    auto state = store.load();
+    graph::DependencyGraph g = up.services.empty() ? loaded.graph
+                               : up.no_deps        ? graph::DependencyGraph{}
+                                                   : loaded.graph.with_dependencies(up.services);
+    if (up.no_deps)
+        for (const auto& s : up.services) g.add_node(s);
+    for (const auto& name : graph::walk_order(g, graph::Direction::Start)) {
+        const model::Service* svc = loaded.project.find_service(name);
+        if (!svc) continue;
+        std::string hash = load::config_hash(*svc);
+        const supervise::ContainerRecord* rec = nullptr;
+        if (state)
+            for (const auto& c : state->containers)
+                if (c.service == name) rec = &c;
+        const char* action = !rec                                           ? "Create"
+                             : up.force_recreate                             ? "Recreate"
+                             : rec->config_hash != hash && !up.no_recreate   ? "Recreate"
+                                                                             : "Running";
+        std::cout << fmt::format("DRY-RUN service {}: {}\n", name, action);
+    }
+}
+
+int run_up(const GlobalOptions& g, const UpFlags& f) {
+    load::LoadOptions lo = absolute_load_options(g);
+    load::LoadedProject loaded = load::load_project(lo);
+    for (const auto& w : loaded.warnings) std::cerr << "warning: " << w.to_string() << '\n';
+    for (const auto& svc : loaded.project.services)
+        for (const auto& key : engine::unhonoured_keys(svc))
+            std::cerr << fmt::format("WARN service \"{}\": \"{}\" is not honoured yet and is "
+                                     "ignored\n",
+                                     svc.name, key);
+    engine::UpOptions up = up_options(f, g);
+    if (f.dry_run) {
+        print_dry_run(loaded, up);
+        return 0;
+    }
+    const std::string project = loaded.project.name;
+    lo.project_name = project;
+
+    // A supervisor already runs the project: it converges to the new file.
+    nlohmann::json converge{{"op", "converge"},
+                            {"load", engine::load_options_to_json(lo)},
+                            {"up", up}};
+    if (auto reply = engine::send_control_request(project, converge)) {
+        for (const auto& l : reply->value("lines", std::vector<std::string>{}))
+            std::cout << " " << l << '\n';
+        if (!reply->value("ok", false)) {
+            std::cerr << "stack: " << reply->value("error", "converge failed") << '\n';
+            return 1;
+        }
+        return 0;
+    }
+
+    if (f.detach) {
+        auto report = engine::launch_detached_supervisor(project, engine::supervise_request(lo, up));
+        for (const auto& l : report.lines) std::cout << " " << l << '\n';
+        if (!report.ok) {
+            std::cerr << "stack: " << report.error << '\n';
+            return 1;
+        }
+        return 0;
+    }
+
+    engine::SupervisorOptions opts;
+    opts.load = lo;
+    opts.up = up;
+    opts.attached = true;
+    opts.log_format.color = !f.no_color && g.ansi != "never" && (g.ansi == "always" || ::isatty(1));
+    opts.log_format.prefix = !f.no_log_prefix;
+    opts.abort_on_container_exit = f.abort_on_exit;
+    opts.abort_on_container_failure = f.abort_on_failure;
+    opts.exit_code_from = f.exit_code_from;
+    engine::Supervisor supervisor(std::move(loaded), opts);
+    return supervisor.run([](const engine::ReadyReport& r) {
+        for (const auto& l : r.lines) std::cout << " " << l << '\n';
+        if (!r.ok) std::cerr << "stack: " << r.error << '\n';
+        std::cout.flush();
+    });
+}
+
+}  // namespace
+
+void register_up(CLI::App& app, CommandContext& ctx) {
+    auto* cmd = app.add_subcommand("up", "Create and start the services");
+    auto f = std::make_shared<UpFlags>();
+    cmd->add_flag("-d,--detach", f->detach, "Run in the background");
+    cmd->add_flag("--wait", f->wait, "Wait for services to be running or healthy (implies -d)");
+    cmd->add_option("--wait-timeout", f->wait_timeout_s, "Seconds to wait with --wait");
+    cmd->add_flag("--no-start", f->no_start, "Create the containers without starting them");
+    cmd->add_flag("--force-recreate", f->force_recreate, "Recreate even unchanged containers");
+    cmd->add_flag("--no-recreate", f->no_recreate, "Keep existing containers even if changed");
+    cmd->add_flag("--no-deps", f->no_deps, "Do not start the services' dependencies");
+    cmd->add_flag("--remove-orphans", f->remove_orphans, "Remove services not in the file");
+    cmd->add_option("--scale", f->scale, "SERVICE=N replicas")->allow_extra_args(false);
+    cmd->add_flag("--abort-on-container-exit", f->abort_on_exit,
+                  "Stop everything when a container exits");
+    cmd->add_flag("--abort-on-container-failure", f->abort_on_failure,
+                  "Stop everything when a container exits with a non-zero code");
+    cmd->add_option("--exit-code-from", f->exit_code_from,
+                    "Return this service's exit code (implies --abort-on-container-exit)");
+    cmd->add_option("-t,--timeout", f->timeout_s, "Stop grace period in seconds");
+    cmd->add_flag("--no-color", f->no_color, "Monochrome output");
+    cmd->add_flag("--no-log-prefix", f->no_log_prefix, "No name prefix on log lines");
+    cmd->add_flag("--dry-run", f->dry_run, "Print the plan and exit");
+    cmd->add_option("services", f->services, "Services to start (default: all)");
+    cmd->callback([&ctx, f] {
+        if (f->wait) f->detach = true;
+        if (f->detach && (f->abort_on_exit || f->abort_on_failure || !f->exit_code_from.empty()))
+            throw Error("--abort-on-container-exit, --abort-on-container-failure and "
+                        "--exit-code-from cannot be combined with -d/--wait");
+        ctx.exit_code = run_up(ctx.global, *f);
+    });
+}
+
+}  // namespace stk::cli

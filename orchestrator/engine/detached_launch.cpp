@@ -1,0 +1,98 @@
+#include "orchestrator/engine/detached_launch.hpp"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "runtime/sys/error.hpp"
+#include "runtime/sys/file_util.hpp"
+#include "runtime/sys/paths.hpp"
+#include "runtime/sys/unique_fd.hpp"
+
+namespace stk::engine {
+
+nlohmann::json supervise_request(const load::LoadOptions& load, const UpOptions& up) {
+    return nlohmann::json{{"load", load_options_to_json(load)}, {"up", up}};
+}
+
+void write_ready_report(int fd, const ReadyReport& report) {
+    nlohmann::json j{{"ok", report.ok}, {"error", report.error}, {"lines", report.lines}};
+    std::string s = j.dump() + "\n";
+    size_t off = 0;
+    while (off < s.size()) {
+        ssize_t n = ::write(fd, s.data() + off, s.size() - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        off += static_cast<size_t>(n);
+    }
+    ::close(fd);
+}
+
+ReadyReport launch_detached_supervisor(const std::string& project, const nlohmann::json& request) {
+    auto dir = run_root() / project;
+    std::filesystem::create_directories(dir);
+    auto log = dir / "supervisor.log";
+    int p[2];
+    check_sys(::pipe2(p, O_CLOEXEC), "pipe2 for the supervisor's readiness");
+    UniqueFd ready_r(p[0]), ready_w(p[1]);
+    std::string req = request.dump();
+    std::string fd_arg = std::to_string(ready_w.get());
+    std::fflush(nullptr);
+    pid_t pid = check_sys(::fork(), "fork the supervisor");
+    if (pid == 0) {
+        // Double fork: the supervisor is nobody's child but init's, and the CLI can exit.
+        if (::fork() != 0) ::_exit(0);
+        ::setsid();
+        int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+        if (null >= 0) ::dup2(null, 0);
+        if (out >= 0) {
+            ::dup2(out, 1);
+            ::dup2(out, 2);
+        }
+        ::fcntl(ready_w.get(), F_SETFD, 0);  // inherited by the exec
+        ::chdir("/");
+        const char* argv[] = {"stack", "__supervise", "--ready-fd", fd_arg.c_str(), "--request",
+                              req.c_str(), nullptr};
+        ::execv("/proc/self/exe", const_cast<char**>(argv));
+        std::fprintf(stderr, "exec the supervisor: %s\n", std::strerror(errno));
+        ::_exit(127);
+    }
+    ready_w.reset();
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    std::string data;
+    char buf[65536];
+    // Up to the first newline only: a probe child forked before the report may still hold
+    // the write end.
+    while (data.find('\n') == std::string::npos) {
+        ssize_t n = ::read(ready_r.get(), buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        data.append(buf, static_cast<size_t>(n));
+    }
+    ReadyReport r;
+    try {
+        auto j = nlohmann::json::parse(data.substr(0, data.find('\n')));
+        r.ok = j.value("ok", false);
+        r.error = j.value("error", "");
+        r.lines = j.value("lines", std::vector<std::string>{});
+        return r;
+    } catch (const std::exception&) {
+        std::string tail = read_file_if_exists(log).value_or("");
+        if (tail.size() > 2000) tail = tail.substr(tail.size() - 2000);
+        r.ok = false;
+        r.error = fmt::format("the supervisor exited without reporting (see {}){}{}", log.string(),
+                              tail.empty() ? "" : ":\n", tail);
+        return r;
+    }
+}
+
+}  // namespace stk::engine

@@ -1,0 +1,23 @@
+#pragma once
+// `stack up -d`: starts `stack __supervise` in a session of its own (stdio to
+// `<run_root>/<project>/supervisor.log`) and waits on a pipe for its readiness report. The
+// supervisor writes one JSON line (ok, error, lines) once the project is up or has failed.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "orchestrator/engine/supervisor.hpp"
+
+namespace stk::engine {
+
+// The request `__supervise` reads: {"load": load options, "up": UpOptions}.
+nlohmann::json supervise_request(const load::LoadOptions& load, const UpOptions& up);
+
+// Forks and execs /proc/self/exe `__supervise --ready-fd N --request JSON`; returns its report
+// (an error report quoting the end of supervisor.log when it dies without one).
+ReadyReport launch_detached_supervisor(const std::string& project, const nlohmann::json& request);
+
+// The supervisor side: writes the report to `fd` as one JSON line and closes it.
+void write_ready_report(int fd, const ReadyReport& report);
+
+}  // namespace stk::engine
