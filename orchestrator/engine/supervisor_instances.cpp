@@ -214,8 +214,9 @@ void Supervisor::Impl::start_container(Instance& in) {
         }
         in.checks->start();
     }
-    settle_gates(s);
+    // State first: a gate may complete `up`, and its caller reads the state next.
     save_state();
+    settle_gates(s);
 }
 
 void Supervisor::Impl::watch_exit(Instance& in) {
@@ -264,6 +265,7 @@ void Supervisor::Impl::on_exit(Instance& in) {
         for (auto& w : waiters) w();
         return;
     }
+    save_state();
     settle_gates(s);
     supervise::Duration ran_for = now - in.started;
     supervise::RestartDecision d;
@@ -322,8 +324,8 @@ void Supervisor::Impl::on_health(Instance& in, supervise::HealthStatus to,
             }
         }
     }
-    settle_gates(s);
     save_state();
+    settle_gates(s);
     check_wait_ready();
 }
 
