@@ -347,6 +347,7 @@ void Supervisor::Impl::send_ready(bool ok, const std::string& error) {
     report.ok = ok;
     report.error = error;
     if (!ok) exit_code = 1;
+    save_state();  // the reply may leave at once; whoever gets it reads the state next
     if (on_ready) on_ready(report);
 }
 

@@ -156,7 +156,7 @@ services:
     CHECK(p.container(p.cname("db"))["health"]["status"] == "unhealthy");
 }
 
-TEST_CASE("--exit-code-from and --abort-on-container-exit return the container's code") {
+TEST_CASE("up with exit-code-from or abort-on-container-exit returns the container exit code") {
     Project p(R"yaml(
 services:
   worker:
