@@ -101,3 +101,40 @@ services:
     CHECK(p.container(p.cname("extra")).empty());
     CHECK(p.container(p.cname("ok")).value("status", "") == "running");
 }
+
+TEST_CASE("abort-on-container-failure ignores a clean exit and stops on a failing one") {
+    Project p(R"yaml(
+services:
+  clean:
+    command: ["sh", "-c", "exit 0"]
+    x-stack: {rootfs: host}
+  failing:
+    command: ["sh", "-c", "sleep 0.3; exit 5"]
+    x-stack: {rootfs: host}
+  server:
+    command: ["sleep", "1000"]
+    x-stack: {rootfs: host}
+)yaml");
+    auto r = p.run({"up", "--abort-on-container-failure", "-t", "1"});
+    INFO(r.out << r.err);
+    CHECK(r.code == 5);
+    CHECK_THAT(r.out, Catch::Contains("exited with code 0") && Catch::Contains("exited with code 5"));
+    CHECK(p.container(p.cname("server")).value("status", "") == "exited");
+}
+
+TEST_CASE("up --wait reports a service that turns unhealthy") {
+    Project p(R"yaml(
+services:
+  sick:
+    command: ["sleep", "1000"]
+    healthcheck:
+      test: ["CMD-SHELL", "echo nope; exit 1"]
+      interval: 100ms
+      retries: 1
+    x-stack: {rootfs: host}
+)yaml");
+    auto r = p.run({"up", "-d", "--wait", "--wait-timeout", "10"});
+    INFO(r.out << r.err);
+    CHECK(r.code == 1);
+    CHECK_THAT(r.err, Catch::Contains(p.cname("sick") + " is unhealthy"));
+}
