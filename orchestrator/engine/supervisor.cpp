@@ -312,6 +312,16 @@ void Supervisor::Impl::walk_finished() {
         });
     }
     check_wait_ready();
+    // Attached, and every container already exited for good (one-shot jobs): `up` is over.
+    if (opts.attached && !shutting_down) {
+        bool any = false;
+        for (const auto& [name, s] : services)
+            for (const auto& i : s->instances) {
+                if (i->status != "exited") return;
+                any = true;
+            }
+        if (any) shutdown(false, false, std::nullopt, [this](std::vector<std::string>) { io.stop(); });
+    }
 }
 
 void Supervisor::Impl::check_wait_ready() {
