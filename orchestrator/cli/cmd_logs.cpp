@@ -1,8 +1,7 @@
 // `stack logs`: the containers' log files merged in time order, optionally followed.
-#include <CLI/CLI.hpp>
-
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <set>
 
@@ -50,15 +49,16 @@ int run_logs(const GlobalOptions& global, const LogsFlags& f) {
     const std::string project = output::target_project(global);
     supervise::LogReadOptions filters;
     filters.tail = parse_tail(f.tail);
-    if (!f.since.empty()) filters.since = supervise::parse_since(f.since, supervise::log_time_now());
+    if (!f.since.empty())
+        filters.since = supervise::parse_since(f.since, supervise::log_time_now());
 
     const std::filesystem::path project_dir = run_root() / project;
     auto observed = plan::observe(run_root(), project);
     if (!observed.state) return 0;  // never started or down: nothing to show
     for (const auto& s : f.services) {
-        bool known = std::any_of(observed.state->containers.begin(),
-                                 observed.state->containers.end(),
-                                 [&](const auto& c) { return c.service == s; });
+        bool known =
+            std::any_of(observed.state->containers.begin(), observed.state->containers.end(),
+                        [&](const auto& c) { return c.service == s; });
         if (!known) throw Error("no such service: \"" + s + "\" (project \"" + project + "\")");
     }
     auto wanted = [&](const std::string& service) {
@@ -105,17 +105,12 @@ int run_logs(const GlobalOptions& global, const LogsFlags& f) {
         prefixer.add(container);
         return container;
     };
-    // Followed while the supervisor lives (nobody writes the logs without it) and something
-    // runs or is about to (compose's logs -f ends when every container has stopped).
+    // Followed while the supervisor lives: nobody writes the logs without it, and a container
+    // that exited may be restarted by it a moment later (the state says "exited" in between).
     follow.running = [&](bool supervisor_exited) {
         if (supervisor_exited) return false;
         auto now = supervise::StateStore(run_root(), project).load();
-        if (!now || !supervise::process_alive(now->supervisor_pid, now->supervisor_start_time)) {
-            return false;
-        }
-        return std::any_of(now->containers.begin(), now->containers.end(), [](const auto& c) {
-            return c.status != "exited" && c.status != "dead";
-        });
+        return now && supervise::process_alive(now->supervisor_pid, now->supervisor_start_time);
     };
     output::follow_logs(follow, [&](const supervise::MergedLogLine& line) {
         bool ok = emit(line);

@@ -1,8 +1,6 @@
 // `stack ls`: every project on the machine with a state file under the run root.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "orchestrator/cli/commands.hpp"
@@ -58,7 +56,8 @@ int run_ls(const LsFlags& f) {
     } else if (f.format == "json") {
         nlohmann::json out = nlohmann::json::array();
         for (const auto& r : rows) {
-            out.push_back({{"Name", r.name}, {"Status", r.status}, {"ConfigFiles", r.config_files}});
+            out.push_back(
+                {{"Name", r.name}, {"Status", r.status}, {"ConfigFiles", r.config_files}});
         }
         std::cout << out.dump() << '\n';
     } else {

@@ -1,11 +1,9 @@
 // `stack ps`: the project's containers from the state file (shared lock), each checked against
 // its live process, so it answers the same with or without a supervisor.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "orchestrator/cli/commands.hpp"
 #include "orchestrator/cli/global_options.hpp"
@@ -29,8 +27,7 @@ struct PsFlags {
 };
 
 bool shown(const output::ContainerView& v, const PsFlags& f) {
-    if (!f.names.empty() &&
-        std::find(f.names.begin(), f.names.end(), v.service) == f.names.end()) {
+    if (!f.names.empty() && std::find(f.names.begin(), f.names.end(), v.service) == f.names.end()) {
         return false;
     }
     if (!f.status.empty()) {
@@ -88,8 +85,8 @@ void register_ps(CLI::App& app, CommandContext& ctx) {
     cmd->add_flag("--services", flags->services, "Only the service names");
     cmd->add_option("--status", flags->status,
                     "Only containers in this state (created, running, restarting, exited, dead)")
-        ->check(CLI::IsMember({"created", "running", "restarting", "exited", "dead", "paused",
-                               "removing"}))
+        ->check(CLI::IsMember(
+            {"created", "running", "restarting", "exited", "dead", "paused", "removing"}))
         ->allow_extra_args(false);
     cmd->add_option("services", flags->names, "Only these services");
     cmd->callback([&ctx, flags] { ctx.exit_code = run_ps(ctx.global, *flags); });

@@ -6,11 +6,16 @@ namespace stk::plan {
 
 const char* to_string(ActionKind kind) {
     switch (kind) {
-        case ActionKind::Create: return "create";
-        case ActionKind::Recreate: return "recreate";
-        case ActionKind::Start: return "start";
-        case ActionKind::Keep: return "keep";
-        case ActionKind::Remove: return "remove";
+        case ActionKind::Create:
+            return "create";
+        case ActionKind::Recreate:
+            return "recreate";
+        case ActionKind::Start:
+            return "start";
+        case ActionKind::Keep:
+            return "keep";
+        case ActionKind::Remove:
+            return "remove";
     }
     return "?";
 }
@@ -36,8 +41,8 @@ std::string Plan::to_string() const {
     for (const auto& a : actions) {
         const bool creates = a.kind == ActionKind::Create || a.kind == ActionKind::Recreate;
         const std::string not_started = creates && !a.start ? ", not started" : "";
-        out += fmt::format("  {:<9} {}  ({}{})\n", plan::to_string(a.kind), a.container,
-                           a.reason, not_started);
+        out += fmt::format("  {:<9} {}  ({}{})\n", plan::to_string(a.kind), a.container, a.reason,
+                           not_started);
     }
     for (const auto& w : warnings) out += fmt::format("warning: {}\n", w);
     return out;

@@ -1,8 +1,8 @@
 #include "orchestrator/plan/reconcile.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "orchestrator/graph/graph_walker.hpp"
 #include "orchestrator/load/hash.hpp"
@@ -47,8 +47,8 @@ void check_options(const model::Project& project, const UpOptions& options) {
             throw Error(fmt::format("--scale \"{}={}\": no such service", name, count));
         }
         if (count < 0) {
-            throw Error(fmt::format("--scale \"{}={}\": the count must not be negative", name,
-                                    count));
+            throw Error(
+                fmt::format("--scale \"{}={}\": the count must not be negative", name, count));
         }
     }
 }
@@ -100,9 +100,9 @@ public:
             }
             if (!selected.count(r->service) || wanted_names_.count(r->name)) continue;
             const int replicas = wanted_replicas(*service, options_);
-            plan.actions.push_back(removal(
-                *r, r->index > replicas ? fmt::format("scale down to {}", replicas)
-                                        : std::string("no longer wanted")));
+            plan.actions.push_back(removal(*r, r->index > replicas
+                                                   ? fmt::format("scale down to {}", replicas)
+                                                   : std::string("no longer wanted")));
         }
         if (!orphans.empty()) {
             plan.warnings.push_back(

@@ -1,8 +1,8 @@
 #include "orchestrator/cli/output/container_view.hpp"
 
-#include <chrono>
-
 #include <fmt/format.h>
+
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 namespace stk::cli::output {

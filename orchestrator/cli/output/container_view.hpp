@@ -3,12 +3,11 @@
 // check (a container whose process is gone while the state file says running is dead), and the
 // human texts docker prints ("Up 3 minutes", "127.0.0.1:8080->80/tcp").
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "orchestrator/supervise/state/project_state.hpp"
 

@@ -1,5 +1,6 @@
 #include "orchestrator/cli/output/log_follower.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/inotify.h>
@@ -10,7 +11,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <fcntl.h>
 
 #include "orchestrator/supervise/state/state_store.hpp"
 #include "runtime/sys/error.hpp"
@@ -52,7 +52,8 @@ void read_new(Followed& f, std::vector<supervise::MergedLogLine>& out) {
     }
     size_t start = 0;
     for (size_t nl; (nl = f.partial.find('\n', start)) != std::string::npos; start = nl + 1) {
-        auto record = supervise::parse_log_record(std::string_view(f.partial).substr(start, nl - start));
+        auto record =
+            supervise::parse_log_record(std::string_view(f.partial).substr(start, nl - start));
         if (record) out.push_back({f.source.name, std::move(*record)});
     }
     f.partial.erase(0, start);
@@ -88,7 +89,8 @@ public:
         if (!flush(batch)) return;
         bool done = project_gone() || !options_.running(!pidfd_);
         while (!done) {
-            pollfd fds[3] = {{inotify_.get(), POLLIN, 0}, {signals_.get(), POLLIN, 0},
+            pollfd fds[3] = {{inotify_.get(), POLLIN, 0},
+                             {signals_.get(), POLLIN, 0},
                              {pidfd_.get(), POLLIN, 0}};
             int n = ::poll(fds, pidfd_ ? 3 : 2, -1);
             if (n < 0) {
@@ -113,9 +115,9 @@ private:
     void setup() {
         inotify_.reset(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
         if (!inotify_) throw_errno("inotify_init1");
-        project_wd_ = ::inotify_add_watch(inotify_.get(), options_.project_dir.c_str(),
-                                          IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE |
-                                              IN_DELETE_SELF | IN_MOVE_SELF);
+        project_wd_ = ::inotify_add_watch(
+            inotify_.get(), options_.project_dir.c_str(),
+            IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF);
         if (project_wd_ < 0) throw_errno("watch " + options_.project_dir.string());
         watch_logs_dir();
 

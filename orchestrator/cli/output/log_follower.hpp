@@ -2,7 +2,7 @@
 // `stack logs -f`: prints what the containers' log files hold, then what they gain, merged in
 // time order, woken only by events: inotify on the project and log folders, a pidfd on the
 // supervisor, a signalfd for SIGINT/SIGTERM. It ends on Ctrl-C, when the project's folder is
-// removed (`stack down`), or when nothing runs any more.
+// removed (`stack down`), or when the supervisor exits.
 #include <filesystem>
 #include <functional>
 #include <optional>

@@ -1,8 +1,8 @@
 #include "orchestrator/cli/output/table.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "runtime/sys/error.hpp"
 
@@ -10,8 +10,8 @@ namespace stk::cli::output {
 
 void Table::add_row(std::vector<std::string> cells) {
     if (cells.size() != headers_.size()) {
-        throw Error(fmt::format("table row has {} cells, the header {}", cells.size(),
-                                headers_.size()));
+        throw Error(
+            fmt::format("table row has {} cells, the header {}", cells.size(), headers_.size()));
     }
     rows_.push_back(std::move(cells));
 }

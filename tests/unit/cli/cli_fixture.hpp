@@ -41,8 +41,8 @@ struct Result {
 
 // `args` are passed through the shell; stderr goes to stdout when `merge_stderr`.
 inline Result run_stack(const RunRoot& root, const std::string& args, bool merge_stderr = false) {
-    std::string cmd = root.env() + "timeout 20 " + STACK_BINARY + " " + args +
-                      (merge_stderr ? " 2>&1" : "");
+    std::string cmd =
+        root.env() + "timeout 20 " + STACK_BINARY + " " + args + (merge_stderr ? " 2>&1" : "");
     Result r;
     FILE* p = ::popen(cmd.c_str(), "r");
     if (!p) return r;
@@ -56,7 +56,7 @@ inline Result run_stack(const RunRoot& root, const std::string& args, bool merge
 
 // A container that runs as this very test process (alive for as long as the test runs).
 inline stk::supervise::ContainerRecord live_record(const std::string& project,
-                                                    const std::string& service, int index) {
+                                                   const std::string& service, int index) {
     stk::supervise::ContainerRecord c;
     c.service = service;
     c.index = index;

@@ -1,7 +1,8 @@
 // The texts `stack ps` derives from a container record.
+#include "orchestrator/cli/output/container_view.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "orchestrator/cli/output/container_view.hpp"
 #include "orchestrator/cli/output/table.hpp"
 #include "runtime/sys/error.hpp"
 

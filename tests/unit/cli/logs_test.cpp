@@ -1,10 +1,9 @@
 // `stack logs` against log files written by hand: merge order, filters, prefixes, follow.
-#include <catch2/catch.hpp>
-
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <thread>
 
 #include "tests/unit/cli/cli_fixture.hpp"

@@ -1,6 +1,5 @@
 // `stack ps` and `stack ls` against state files written by hand; no supervisor runs.
 #include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
 
 #include "tests/unit/cli/cli_fixture.hpp"
@@ -114,9 +113,9 @@ TEST_CASE("cli ls: running projects, -a adds stopped ones, json") {
 
     auto r = run_stack(root, "ls");
     REQUIRE(r.exit_code == 0);
-    CHECK(r.out ==
-          "NAME    STATUS" + std::string(27, ' ') + "CONFIG FILES\n"
-          "lsrun   dead(1), exited(1), running(2)   /srv/demo/compose.yaml\n");
+    CHECK(r.out == "NAME    STATUS" + std::string(27, ' ') +
+                       "CONFIG FILES\n"
+                       "lsrun   dead(1), exited(1), running(2)   /srv/demo/compose.yaml\n");
     auto all = run_stack(root, "ls -a --format json");
     auto j = nlohmann::json::parse(all.out);
     REQUIRE(j.size() == 2);

@@ -1,9 +1,10 @@
 // reconcile(): every decision as golden plan text.
+#include "orchestrator/plan/reconcile.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "orchestrator/graph/project_graph.hpp"
 #include "orchestrator/load/hash.hpp"
-#include "orchestrator/plan/reconcile.hpp"
 #include "runtime/sys/error.hpp"
 
 using namespace stk;
@@ -61,8 +62,8 @@ plan::Observed all_up(const model::Project& p) {
     o.state->project = p.name;
     for (const auto& s : p.services) {
         bool job = s.name == "job";
-        o.state->containers.push_back(
-            record(p, s.name, 1, job ? "exited" : "running", job ? std::optional(0) : std::nullopt));
+        o.state->containers.push_back(record(p, s.name, 1, job ? "exited" : "running",
+                                             job ? std::optional(0) : std::nullopt));
         if (!job) o.alive.insert(p.name + "-" + s.name + "-1");
     }
     return o;
@@ -223,8 +224,7 @@ TEST_CASE("reconcile: orphans are a warning, or removed with --remove-orphans") 
     REQUIRE(plan.warnings.size() == 1);
     CHECK(plan.warnings[0] ==
           "orphan containers: demo-cache-1 (use --remove-orphans to remove them)");
-    CHECK(plan.to_string().find("warning: orphan containers: demo-cache-1") !=
-          std::string::npos);
+    CHECK(plan.to_string().find("warning: orphan containers: demo-cache-1") != std::string::npos);
 
     plan::UpOptions remove;
     remove.remove_orphans = true;
