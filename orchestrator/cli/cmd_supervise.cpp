@@ -16,10 +16,10 @@ void register_supervise(CLI::App& app, CommandContext& ctx) {
     auto* cmd = app.add_subcommand("__supervise", "");
     cmd->group("");  // hidden
     auto ready_fd = std::make_shared<int>(-1);
-    auto request = std::make_shared<std::string>();
+    auto request_fd = std::make_shared<int>(-1);
     cmd->add_option("--ready-fd", *ready_fd)->required();
-    cmd->add_option("--request", *request)->required();
-    cmd->callback([&ctx, ready_fd, request] {
+    cmd->add_option("--request-fd", *request_fd)->required();
+    cmd->callback([&ctx, ready_fd, request_fd] {
         int fd = *ready_fd;
         ::fcntl(fd, F_SETFD, FD_CLOEXEC);
         bool reported = false;
@@ -29,7 +29,7 @@ void register_supervise(CLI::App& app, CommandContext& ctx) {
             engine::write_ready_report(fd, r);
         };
         try {
-            auto req = nlohmann::json::parse(*request);
+            auto req = engine::read_supervise_request(*request_fd);
             engine::SupervisorOptions opts;
             opts.load = engine::load_options_from_json(req.at("load"));
             opts.up = req.at("up").get<engine::UpOptions>();

@@ -21,6 +21,20 @@ nlohmann::json supervise_request(const load::LoadOptions& load, const UpOptions&
     return nlohmann::json{{"load", load_options_to_json(load)}, {"up", up}};
 }
 
+nlohmann::json read_supervise_request(int fd) {
+    std::string data;
+    char buf[65536];
+    for (;;) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw SysError("read the supervise request", errno);
+        if (n == 0) break;
+        data.append(buf, static_cast<size_t>(n));
+    }
+    ::close(fd);
+    return nlohmann::json::parse(data);
+}
+
 void write_ready_report(int fd, const ReadyReport& report) {
     nlohmann::json j{{"ok", report.ok}, {"error", report.error}, {"lines", report.lines}};
     std::string s = j.dump() + "\n";
@@ -41,8 +55,14 @@ ReadyReport launch_detached_supervisor(const std::string& project, const nlohman
     int p[2];
     check_sys(::pipe2(p, O_CLOEXEC), "pipe2 for the supervisor's readiness");
     UniqueFd ready_r(p[0]), ready_w(p[1]);
-    std::string req = request.dump();
+    // The request (with the client's environment) travels on a pipe, never on the command
+    // line where every user could read it in /proc/<pid>/cmdline.
+    int q[2];
+    check_sys(::pipe2(q, O_CLOEXEC), "pipe2 for the supervisor's request");
+    UniqueFd req_r(q[0]), req_w(q[1]);
+    std::string req = request.dump() + "\n";
     std::string fd_arg = std::to_string(ready_w.get());
+    std::string req_fd_arg = std::to_string(req_r.get());
     std::fflush(nullptr);
     pid_t pid = check_sys(::fork(), "fork the supervisor");
     if (pid == 0) {
@@ -57,17 +77,26 @@ ReadyReport launch_detached_supervisor(const std::string& project, const nlohman
             ::dup2(out, 2);
         }
         ::fcntl(ready_w.get(), F_SETFD, 0);  // inherited by the exec
-        ::chdir("/");
-        const char* argv[] = {"stack", "__supervise", "--ready-fd", fd_arg.c_str(), "--request",
-                              req.c_str(), nullptr};
+        ::fcntl(req_r.get(), F_SETFD, 0);
+        if (::chdir("/") != 0) ::_exit(127);
+        const char* argv[] = {"stack",         "__supervise",      "--ready-fd", fd_arg.c_str(),
+                              "--request-fd", req_fd_arg.c_str(), nullptr};
         ::execv("/proc/self/exe", const_cast<char**>(argv));
         std::fprintf(stderr, "exec the supervisor: %s\n", std::strerror(errno));
         ::_exit(127);
     }
     ready_w.reset();
+    req_r.reset();
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
+    for (size_t off = 0; off < req.size();) {
+        ssize_t n = ::write(req_w.get(), req.data() + off, req.size() - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;  // the supervisor died: its report (or its absence) tells
+        off += static_cast<size_t>(n);
+    }
+    req_w.reset();
     std::string data;
     char buf[65536];
     // Up to the first newline only: a probe child forked before the report may still hold

@@ -13,10 +13,13 @@ namespace stk::engine {
 // The request `__supervise` reads: {"load": load options, "up": UpOptions}.
 nlohmann::json supervise_request(const load::LoadOptions& load, const UpOptions& up);
 
-// Forks and execs /proc/self/exe `__supervise --ready-fd N --request JSON`; returns its report
+// Forks and execs /proc/self/exe `__supervise --ready-fd N --request-fd M` and writes the
+// request on M; returns its report
 // (an error report quoting the end of supervisor.log when it dies without one).
 ReadyReport launch_detached_supervisor(const std::string& project, const nlohmann::json& request);
 
+// The supervisor side: reads the request (all of `fd` up to EOF) and closes it.
+nlohmann::json read_supervise_request(int fd);
 // The supervisor side: writes the report to `fd` as one JSON line and closes it.
 void write_ready_report(int fd, const ReadyReport& report);
 
