@@ -1,5 +1,4 @@
 // Process life through `stack container`: exit codes, signals, stop grace, orphans, logs, exec.
-// Tagged [!mayfail] until a session has run them here: written and syntax-checked, not yet run.
 #include <catch2/catch.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,7 +30,7 @@ int wait_exit(pid_t pid) {
 
 }  // namespace
 
-TEST_CASE("container: exit codes propagate, 128+N for signal N, 127 for a missing command", "[!mayfail]") {
+TEST_CASE("container: exit codes propagate, 128+N for signal N, 127 for a missing command") {
     StackEnv env;
     BusyboxRootfs rootfs;
     CHECK(env.stack(run_args(rootfs, {"--rm"}, {"sh", "-c", "exit 7"})).code == 7);
@@ -42,7 +41,7 @@ TEST_CASE("container: exit codes propagate, 128+N for signal N, 127 for a missin
     CHECK(env.clean());
 }
 
-TEST_CASE("container: an orphaned grandchild is reaped by PID 1", "[!mayfail]") {
+TEST_CASE("container: an orphaned grandchild is reaped by PID 1") {
     StackEnv env;
     BusyboxRootfs rootfs;
     auto r = env.stack(run_args(
@@ -55,7 +54,7 @@ TEST_CASE("container: an orphaned grandchild is reaped by PID 1", "[!mayfail]") 
     CHECK(env.clean());
 }
 
-TEST_CASE("container: SIGTERM reaches the service", "[!mayfail]") {
+TEST_CASE("container: SIGTERM reaches the service") {
     StackEnv env;
     BusyboxRootfs rootfs;
     std::string name = env.name("term");
@@ -71,7 +70,7 @@ TEST_CASE("container: SIGTERM reaches the service", "[!mayfail]") {
     CHECK(env.clean());
 }
 
-TEST_CASE("container: a service ignoring SIGTERM is killed after the grace period", "[!mayfail]") {
+TEST_CASE("container: a service ignoring SIGTERM is killed after the grace period") {
     StackEnv env;
     BusyboxRootfs rootfs;
     std::string name = env.name("stubborn");
@@ -94,7 +93,7 @@ TEST_CASE("container: a service ignoring SIGTERM is killed after the grace perio
     CHECK(env.clean());
 }
 
-TEST_CASE("container: run -d records the exit and timestamped log lines", "[!mayfail]") {
+TEST_CASE("container: run -d records the exit and timestamped log lines") {
     StackEnv env;
     BusyboxRootfs rootfs;
     std::string name = env.name("logs");
@@ -118,7 +117,7 @@ TEST_CASE("container: run -d records the exit and timestamped log lines", "[!may
     CHECK(env.clean());
 }
 
-TEST_CASE("container: exec joins the namespaces with the same security and env", "[!mayfail]") {
+TEST_CASE("container: exec joins the namespaces with the same security and env") {
     StackEnv env;
     BusyboxRootfs rootfs;
     std::string name = env.name("exec");
