@@ -124,7 +124,7 @@ TEST_CASE("cli logs: -f follows new lines of every container and ends on stack d
     CHECK(WEXITSTATUS(status) == 0);
 }
 
-TEST_CASE("cli logs: -f ends when the supervisor exits") {
+TEST_CASE("cli logs: -f outlives exited containers and ends when the supervisor exits") {
     RunRoot root;
     const std::string project = "lfs";
     two_services(root, project);
@@ -145,6 +145,13 @@ TEST_CASE("cli logs: -f ends when the supervisor exits") {
     char line[256];
     REQUIRE(std::fgets(line, sizeof line, p));
     CHECK(std::string(line) == "lfs-api-1  | api two\n");
+    // Between a crash and its restart the state says "exited": still followed.
+    StateStore(root.path, project).update([](ProjectState& s) {
+        for (auto& c : s.containers) c.status = "exited";
+    });
+    append_log(root, project, project + "-api-1", kT0 + 9 * kSec, "back again");
+    REQUIRE(std::fgets(line, sizeof line, p));
+    CHECK(std::string(line) == "lfs-api-1  | back again\n");
     ::kill(sup, SIGKILL);  // stays a zombie until reaped: the pidfd still fires
     CHECK(std::fgets(line, sizeof line, p) == nullptr);
     int status = ::pclose(p);
