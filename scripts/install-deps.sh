@@ -17,7 +17,7 @@ packages=(
   clang libclang-rt-14-dev             # the loader fuzz target (libFuzzer)
   busybox-static                       # the demo's and the tests' minimal root filesystem
   keyutils                             # container tests: keyctl must fail inside (seccomp)
-  iproute2 python3 procps time bc              # tests inspect links and namespaces; the demo serves HTTP
+  iproute2 python3 procps time bc      # tests inspect links and namespaces; the demo serves HTTP
 )
 missing=()
 for p in "${packages[@]}"; do
