@@ -1,5 +1,7 @@
 #include "orchestrator/supervise/loop/process_watcher.hpp"
 
+#include <poll.h>
+
 #include <fmt/format.h>
 #include <signal.h>
 #include <string.h>
@@ -8,6 +10,7 @@
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 
 #include "runtime/sys/error.hpp"
@@ -38,6 +41,14 @@ struct ProcessWatcher::Impl : std::enable_shared_from_this<Impl> {
     Impl(IoContext& io, int fd, Callback cb) : descriptor(io, fd), on_exit(std::move(cb)) {}
 
     void arm() {
+        // A process that already exited may have raised its edge before the wait was queued;
+        // ask the pidfd itself first so that such an exit is never missed.
+        pollfd p{descriptor.native_handle(), POLLIN, 0};
+        if (::poll(&p, 1, 0) > 0) {
+            boost::asio::post(descriptor.get_executor(),
+                              [self = shared_from_this()] { self->ready({}); });
+            return;
+        }
         descriptor.async_wait(
             boost::asio::posix::stream_descriptor::wait_read,
             [self = shared_from_this()](const boost::system::error_code& ec) { self->ready(ec); });
