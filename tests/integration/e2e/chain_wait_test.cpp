@@ -17,9 +17,7 @@ int64_t first_healthy_probe_end(const nlohmann::json& c) {
 
 }  // namespace
 
-// Hidden until the exec-probe result bug is fixed (issue #5 note): the probe's
-// result is lost when its process exits quickly, so health never changes.
-TEST_CASE("a chain of five service_healthy gates with interval 1s is up in well under 5 s", "[.][exec-probe-bug]") {
+TEST_CASE("a chain of five service_healthy gates with interval 1s is up in well under 5 s") {
     std::string yaml = "services:\n";
     for (int i = 1; i <= 5; ++i) {
         yaml += "  s" + std::to_string(i) + ":\n";
@@ -49,9 +47,7 @@ TEST_CASE("a chain of five service_healthy gates with interval 1s is up in well 
     }
 }
 
-// Hidden until the exec-probe result bug is fixed (issue #5 note): the probe's
-// result is lost when its process exits quickly, so health never changes.
-TEST_CASE("a probe that always fails turns unhealthy no sooner than interval * retries", "[.][exec-probe-bug]") {
+TEST_CASE("a probe that always fails turns unhealthy no sooner than interval * retries") {
     Project p(R"yaml(
 services:
   sick:
@@ -126,9 +122,7 @@ services:
     CHECK(p.container(p.cname("server")).value("status", "") == "exited");
 }
 
-// Hidden until the exec-probe result bug is fixed (issue #5 note): the probe's
-// result is lost when its process exits quickly, so health never changes.
-TEST_CASE("up --wait reports a service that turns unhealthy", "[.][exec-probe-bug]") {
+TEST_CASE("up --wait reports a service that turns unhealthy") {
     Project p(R"yaml(
 services:
   sick:

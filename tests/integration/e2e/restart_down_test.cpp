@@ -95,9 +95,7 @@ services:
     CHECK(marker_times(p.log(c), "boot").size() == boots);
 }
 
-// Hidden until the exec-probe result bug is fixed (issue #5 note): the probe's
-// result is lost when its process exits quickly, so health never changes.
-TEST_CASE("restart_on_unhealthy restarts a container whose probe keeps failing", "[.][exec-probe-bug]") {
+TEST_CASE("restart_on_unhealthy restarts a container whose probe keeps failing") {
     Project p(R"yaml(
 services:
   sick:

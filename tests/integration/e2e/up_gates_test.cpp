@@ -36,9 +36,7 @@ services:
     CHECK(p.run({"down"}).code == 0);
 }
 
-// Hidden until the exec-probe result bug is fixed (issue #5 note): the probe's
-// result is lost when its process exits quickly, so health never changes.
-TEST_CASE("a service_healthy dependant starts within 50 ms of the first healthy probe", "[.][exec-probe-bug]") {
+TEST_CASE("a service_healthy dependant starts within 50 ms of the first healthy probe") {
     Project p(R"yaml(
 services:
   db:
@@ -130,9 +128,7 @@ services:
                                       " has no healthcheck configured"));
 }
 
-// Hidden until the exec-probe result bug is fixed (issue #5 note): the probe's
-// result is lost when its process exits quickly, so health never changes.
-TEST_CASE("an unhealthy dependency fails its dependant with the last probe's output", "[.][exec-probe-bug]") {
+TEST_CASE("an unhealthy dependency fails its dependant with the last probe's output") {
     Project p(R"yaml(
 services:
   db:
