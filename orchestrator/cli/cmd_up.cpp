@@ -16,10 +16,9 @@
 #include "orchestrator/engine/control_protocol.hpp"
 #include "orchestrator/engine/detached_launch.hpp"
 #include "orchestrator/engine/supervisor.hpp"
-#include "orchestrator/graph/graph_walker.hpp"
-#include "orchestrator/load/hash.hpp"
 #include "orchestrator/load/loader.hpp"
-#include "orchestrator/supervise/state/state_store.hpp"
+#include "orchestrator/plan/observe.hpp"
+#include "orchestrator/plan/reconcile.hpp"
 #include "runtime/sys/error.hpp"
 #include "runtime/sys/paths.hpp"
 
@@ -85,28 +84,19 @@ load::LoadOptions absolute_load_options(const GlobalOptions& g) {
     return o;
 }
 
+// The same decision `up` takes, printed instead of carried out (orchestrator/plan).
 void print_dry_run(const load::LoadedProject& loaded, const engine::UpOptions& up) {
-    supervise::StateStore store(run_root(), loaded.project.name);
-    auto state = store.load();
-    graph::DependencyGraph g = up.services.empty() ? loaded.graph
-                               : up.no_deps        ? graph::DependencyGraph{}
-                                                   : loaded.graph.with_dependencies(up.services);
-    if (up.no_deps)
-        for (const auto& s : up.services) g.add_node(s);
-    for (const auto& name : graph::walk_order(g, graph::Direction::Start)) {
-        const model::Service* svc = loaded.project.find_service(name);
-        if (!svc) continue;
-        std::string hash = load::config_hash(*svc);
-        const supervise::ContainerRecord* rec = nullptr;
-        if (state)
-            for (const auto& c : state->containers)
-                if (c.service == name) rec = &c;
-        const char* action = !rec                                           ? "Create"
-                             : up.force_recreate                             ? "Recreate"
-                             : rec->config_hash != hash && !up.no_recreate   ? "Recreate"
-                                                                             : "Running";
-        std::cout << fmt::format("DRY-RUN service {}: {}\n", name, action);
-    }
+    plan::UpOptions po;
+    po.services = up.services;
+    po.scale = up.scale;
+    po.no_recreate = up.no_recreate;
+    po.force_recreate = up.force_recreate;
+    po.no_deps = up.no_deps;
+    po.no_start = up.no_start;
+    po.remove_orphans = up.remove_orphans;
+    plan::Plan p = plan::reconcile(loaded.project, loaded.graph, po,
+                                   plan::observe(run_root(), loaded.project.name));
+    std::cout << p.to_string();
 }
 
 int run_up(const GlobalOptions& g, const UpFlags& f) {
