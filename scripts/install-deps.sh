@@ -13,16 +13,23 @@ packages=(
   nlohmann-json3-dev                   # JSON output and state files
   libssl-dev                           # SHA-256 of the service config hash (libcrypto)
   libcli11-dev                         # the command line
+  libarchive-dev                       # image layers: tar with gzip/zstd, whiteouts, xattrs
   catch2                               # tests
   clang libclang-rt-14-dev             # the loader fuzz target (libFuzzer)
   busybox-static                       # the demo's and the tests' minimal root filesystem
   keyutils                             # container tests: keyctl must fail inside (seccomp)
   iproute2 python3 procps time bc      # tests inspect links and namespaces; the demo serves HTTP
+  docker-registry skopeo               # image tests: a real registry on loopback, images pushed to it
+  podman                               # export/build tests: manifests and saved images run in podman
+  tmux                                 # exec tests drive an interactive shell through a pseudo-terminal
+  nodejs                               # the Kubernetes manifest validator (ajv on kubernetes-types)
 )
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+# Node's own packages bring npm; Debian's nodejs does not.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive

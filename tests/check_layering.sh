@@ -19,12 +19,15 @@ check() {  # dir regex message
 check runtime '#include\s*[<"](network|orchestrator)/' "runtime/ includes network/ or orchestrator/"
 check runtime '#include\s*[<"]yaml-cpp/' "runtime/ includes yaml-cpp"
 check network '#include\s*[<"]orchestrator/' "network/ includes orchestrator/"
+check image '#include\s*[<"](network|orchestrator)/' "image/ includes network/ or orchestrator/"
+hits=$(grep -rnP --include='*.hpp' --include='*.cpp' '#include\s*[<"]runtime/(?!sys/)' image 2>/dev/null | grep -v '^image/build/' || true)
+[ -n "$hits" ] && { echo "layering violation: image/ beyond image/build/ includes runtime/ beyond runtime/sys"; echo "$hits"; bad=1; }
 hits=$(grep -rnP --include='*.hpp' --include='*.cpp' '#include\s*[<"]runtime/(?!sys/)' network 2>/dev/null || true)
 [ -n "$hits" ] && { echo "layering violation: network/ includes runtime/ beyond runtime/sys"; echo "$hits"; bad=1; }
-hits=$(grep -rnE --include='*.hpp' --include='*.cpp' '#include\s*[<"]yaml-cpp/' runtime network orchestrator 2>/dev/null \
+hits=$(grep -rnE --include='*.hpp' --include='*.cpp' '#include\s*[<"]yaml-cpp/' runtime network image orchestrator 2>/dev/null \
        | grep -v '^orchestrator/load/' || true)
 [ -n "$hits" ] && { echo "layering violation: yaml-cpp outside orchestrator/load/"; echo "$hits"; bad=1; }
-hits=$(grep -rnE --include='*.hpp' '#include\s*[<"]boost/(asio|process|beast)' runtime/sys orchestrator/model orchestrator/load 2>/dev/null || true)
+hits=$(grep -rnE --include='*.hpp' '#include\s*[<"]boost/(asio|process|beast)' runtime/sys orchestrator/model orchestrator/load image/store 2>/dev/null || true)
 [ -n "$hits" ] && { echo "layering violation: Boost-heavy header in a widely included header"; echo "$hits"; bad=1; }
 [ $bad -eq 0 ] && echo "layering ok"
 exit $bad
