@@ -63,6 +63,14 @@ void set_names(const ContainerSpec& spec) {
                   fmt::format("setdomainname \"{}\"", spec.domainname));
 }
 
+// A process cloned into a new user namespace keeps its host ids (root, unmapped inside) until it
+// changes them: take the namespace's root, so filesystems made inside accept us and the
+// capabilities we hold there apply to files of mapped owners.
+void become_namespace_root() {
+    check_sys(::setresgid(0, 0, 0), "setresgid(0) in the user namespace");
+    check_sys(::setresuid(0, 0, 0), "setresuid(0) in the user namespace");
+}
+
 void switch_user(const ResolvedUser& user) {
     // Keep the permitted set across setuid; apply_capabilities_in_child trims it afterwards.
     check_sys(::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0), "prctl PR_SET_KEEPCAPS 1");
@@ -134,6 +142,10 @@ void setup_stdio(const ChildPlan& plan) {
     // 1. Wait for the parent: cgroup joined, id maps written.
     step("wait for the parent");
     wait_for(sync, SyncType::Go);
+    if (spec.user_namespace) {
+        step("user namespace");
+        become_namespace_root();
+    }
     // 2. Network: join the given namespace, or bring up lo in our new one.
     step("network");
     if (spec.network.mode == NetworkSpec::Mode::Join)

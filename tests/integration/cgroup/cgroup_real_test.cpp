@@ -209,7 +209,7 @@ TEST_CASE("real: freeze stops progress and thaw resumes it") {
     munmap(counter, 4096);
 }
 
-TEST_CASE("real: kill_all empties a cgroup with a process tree; destroy leaves nothing") {
+TEST_CASE("real: kill_all empties a cgroup with a process tree, destroy leaves nothing") {
     CgroupSandbox box;
     {
         auto cg = box.manager().create(unique_name());

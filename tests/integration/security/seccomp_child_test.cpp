@@ -232,7 +232,7 @@ TEST_CASE("benchmark: loading the cached program vs compiling it") {
     CHECK(loads.front() < program.compile_ms());
 }
 
-TEST_CASE("seccomp cache: a stored program is read back; a file of the wrong shape is ignored") {
+TEST_CASE("seccomp cache: a stored program is read back, a file of the wrong shape is ignored") {
     const uint64_t key = 0x5eed;
     CHECK_FALSE(load_cached_seccomp(key));
     std::vector<sock_filter> code = {{0x06, 0, 0, 0x7fff0000}, {0x06, 0, 0, 0x00050001}};
