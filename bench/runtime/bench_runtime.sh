@@ -49,20 +49,22 @@ else
   echo "crun/runc: skipped (run ../shared/peers/setup.sh first to prepare their bundle)"
 fi
 
-# one NAME: runs NAME_true once; appends "wall_us cpu_us" to $work/NAME.
+# one NAME: runs NAME_true once; appends "wall_us cpu_us" to $work/NAME. `times` (a builtin,
+# so no child of its own) gives the user+sys time of this shell's reaped children before and
+# after; both are parsed only afterwards, so the parsing is not counted.
 one() {
-  local t0 t1 c0 c1
-  c0=$(children_cpu_us)
+  local t0 t1
+  times >"$work/times0"
   t0=${EPOCHREALTIME/./}
   "${1}_true" >/dev/null 2>&1 || { echo "$1: failed" >&2; return 1; }
   t1=${EPOCHREALTIME/./}
-  c1=$(children_cpu_us)
-  echo "$((t1 - t0)) $((c1 - c0))" >>"$work/$1"
+  times >"$work/times1"
+  echo "$((t1 - t0)) $(($(children_cpu_us "$work/times1") - $(children_cpu_us "$work/times0")))" >>"$work/$1"
 }
-# User+sys time of this shell's reaped children, in microseconds (bash's `times`, 2nd line).
+# Children's user+sys from a `times` output file (second line), in microseconds.
 children_cpu_us() {
-  times | awk 'NR == 2 { n = split($0, f, /[ms]+/); u = f[1] * 60 + f[2]; s = f[3] * 60 + f[4];
-    printf "%d", (u + s) * 1e6 }'
+  awk 'NR == 2 { n = split($0, f, /[ms]+/); u = f[1] * 60 + f[2]; s = f[3] * 60 + f[4];
+    printf "%d", (u + s) * 1e6 }' "$1"
 }
 
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r)"

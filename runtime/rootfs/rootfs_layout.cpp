@@ -138,8 +138,9 @@ RootfsLayout prepare_rootfs_dirs(const ContainerSpec& spec) {
         // In a user namespace the container's setup runs as its mapped root, not the host's:
         // it must be able to pass through the directory and own the overlay's upper and work
         // directories (the run root above must be traversable too, as /run/stack is).
+        // (Without maps the caller writes its own, as the mount tests do: nothing to chown.)
         std::optional<std::pair<uint32_t, uint32_t>> owner;
-        if (spec.user_namespace) {
+        if (spec.user_namespace && !(spec.uid_maps.empty() && spec.gid_maps.empty())) {
             const uint32_t uid = host_root(spec.uid_maps, "uid");
             owner.emplace(uid, host_root(spec.gid_maps, "gid"));
         }
