@@ -5,7 +5,8 @@
 # 50 containers started one after the other (stack, and crun for comparison).
 # The contenders run interleaved (round i runs each once), so load from other work on the machine
 # falls on all of them alike; each figure is wall-clock, plus the CPU time (user+sys) of the
-# process tree, which that load distorts less. Prints figures; not a test. Run as root:
+# process tree, which that load distorts less (the timing loop is Python: wait4's rusage is
+# precise). Prints figures; not a test. Run as root:
 #   bench/runtime/bench_runtime.sh [path/to/stack] [runs]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -34,77 +35,79 @@ for a in $(/bin/busybox --list); do [ "$a" = busybox ] || ln -sf busybox "$rootf
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$rootfs/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$rootfs/etc/group"
 
-seq_id=0
-stack_true() { seq_id=$((seq_id + 1)); "$STACK" container run --rm --name "stkb$$-$seq_id" --rootfs "$rootfs" -- /bin/true; }
-crun_true() { seq_id=$((seq_id + 1)); crun run --bundle "$BUNDLE" "stkb-crun-$$-$seq_id"; }
-runc_true() { seq_id=$((seq_id + 1)); runc run --bundle "$BUNDLE" "stkb-runc-$$-$seq_id"; }
-floor_true() { unshare -fpmuin --mount-proc true; }
-
-contenders=(stack floor)
-labels=([0]="stack container run --rm true" [1]="unshare -fpmuin --mount-proc true")
+# The contenders; {n} becomes a number unique to the run (container names, crun/runc ids).
+contenders=("stack container run --rm true|$STACK container run --rm --name stkb$$-{n} --rootfs $rootfs -- /bin/true"
+            "unshare -fpmuin --mount-proc true|unshare -fpmuin --mount-proc true")
 if [ -d "$BUNDLE" ] && command -v crun >/dev/null && command -v runc >/dev/null; then
-  contenders+=(crun runc)
-  labels+=([2]="crun run (busybox bundle, true)" [3]="runc run (busybox bundle, true)")
+  contenders+=("crun run (busybox bundle, true)|crun run --bundle $BUNDLE stkb-crun-$$-{n}"
+               "runc run (busybox bundle, true)|runc run --bundle $BUNDLE stkb-runc-$$-{n}")
 else
   echo "crun/runc: skipped (run ../shared/peers/setup.sh first to prepare their bundle)"
 fi
 
-# one NAME: runs NAME_true once; appends "wall_us cpu_us" to $work/NAME. `times` (a builtin,
-# so no child of its own) gives the user+sys time of this shell's reaped children before and
-# after; both are parsed only afterwards, so the parsing is not counted.
-one() {
-  local t0 t1
-  times >"$work/times0"
-  t0=${EPOCHREALTIME/./}
-  "${1}_true" >/dev/null 2>&1 || { echo "$1: failed" >&2; return 1; }
-  t1=${EPOCHREALTIME/./}
-  times >"$work/times1"
-  echo "$((t1 - t0)) $(($(children_cpu_us "$work/times1") - $(children_cpu_us "$work/times0")))" >>"$work/$1"
-}
-# Children's user+sys from a `times` output file (second line), in microseconds.
-children_cpu_us() {
-  awk 'NR == 2 { n = split($0, f, /[ms]+/); u = f[1] * 60 + f[2]; s = f[3] * 60 + f[4];
-    printf "%d", (u + s) * 1e6 }' "$1"
-}
-
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r)"
-for c in "${contenders[@]}"; do one "$c"; : >"$work/$c"; done  # warm-up (page cache, seccomp cache)
-for ((i = 0; i < RUNS; i++)); do
-  for c in "${contenders[@]}"; do one "$c"; done
-done
+# Wall-clock from fork to reaping, and the CPU time (user+sys, from wait4's rusage, which is
+# precise where bash's `times` counts 10 ms ticks) of each run's whole process tree.
+python3 - "$RUNS" "${contenders[@]}" <<'PY'
+import os, shlex, statistics, sys, time
 
-median_of() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-declare -A wall cpu
-for idx in "${!contenders[@]}"; do
-  c=${contenders[$idx]}
-  wall[$c]=$(cut -d' ' -f1 "$work/$c" | median_of)
-  cpu[$c]=$(cut -d' ' -f2 "$work/$c" | median_of)
-  min=$(cut -d' ' -f1 "$work/$c" | sort -n | head -1)
-  max=$(cut -d' ' -f1 "$work/$c" | sort -n | tail -1)
-  awk -v l="${labels[$idx]}" -v w="${wall[$c]}" -v mi="$min" -v ma="$max" -v cp="${cpu[$c]}" -v n="$RUNS" \
-    'BEGIN { printf "%-34s median %7.2f ms  min %7.2f  max %7.2f  cpu %6.2f ms  (n=%d)\n",
-      l, w / 1000, mi / 1000, ma / 1000, cp / 1000, n }'
-done
-ratio() { awk -v a="$2" -v b="$3" -v l="$1" 'BEGIN { printf "  %-28s %5.2fx wall\n", l, a / b }'; }
-echo "ratios (medians, same interleaved run):"
-ratio "stack / unshare floor" "${wall[stack]}" "${wall[floor]}"
-awk -v a="${cpu[stack]}" -v b="${cpu[floor]}" 'BEGIN { printf "  %-28s %5.2fx cpu\n", "stack / unshare floor", a / b }'
-if [ -n "${wall[crun]:-}" ]; then
-  ratio "stack / crun" "${wall[stack]}" "${wall[crun]}"
-  ratio "stack / runc" "${wall[stack]}" "${wall[runc]}"
-  ratio "crun / unshare floor" "${wall[crun]}" "${wall[floor]}"
-fi
+runs = int(sys.argv[1])
+contenders = [c.split("|", 1) for c in sys.argv[2:]]
+counter = 0
 
+def run_once(template):
+    global counter
+    counter += 1
+    argv = shlex.split(template.replace("{n}", str(counter)))
+    t0 = time.perf_counter_ns()
+    pid = os.fork()
+    if pid == 0:
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        try:
+            os.execvp(argv[0], argv)
+        finally:
+            os._exit(127)
+    _, status, usage = os.wait4(pid, 0)
+    wall = (time.perf_counter_ns() - t0) / 1e6
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(argv)}")
+    return wall, (usage.ru_utime + usage.ru_stime) * 1e3
+
+def curve(label, template, n):
+    t0 = time.perf_counter_ns()
+    for _ in range(n):
+        run_once(template)
+    total = (time.perf_counter_ns() - t0) / 1e6
+    print(f"{label:<5} {n:2d} containers sequentially: {total:8.1f} ms total, {total / n:6.2f} ms each")
+
+for _, template in contenders:  # warm-up: page cache, seccomp program cache
+    run_once(template)
+samples = {label: [] for label, _ in contenders}
+for _ in range(runs):  # interleaved: round i runs each contender once
+    for label, template in contenders:
+        samples[label].append(run_once(template))
+med = {}
+for label, _ in contenders:
+    walls = [w for w, _ in samples[label]]
+    cpus = [c for _, c in samples[label]]
+    med[label] = (statistics.median(walls), statistics.median(cpus))
+    print(f"{label:<34} median {med[label][0]:7.2f} ms  min {min(walls):7.2f}  max {max(walls):7.2f}"
+          f"  cpu {med[label][1]:6.2f} ms  (n={runs})")
+names = [label for label, _ in contenders]
+stack, floor = names[0], names[1]
+print("ratios (medians, same interleaved run):")
+def ratio(text, a, b):
+    print(f"  {text:<28} {med[a][0] / med[b][0]:5.2f}x wall  {med[a][1] / med[b][1]:5.2f}x cpu")
+ratio("stack / unshare floor", stack, floor)
+if len(names) == 4:
+    ratio("stack / crun", stack, names[2])
+    ratio("stack / runc", stack, names[3])
+    ratio("crun / unshare floor", names[2], floor)
 # Cost curve: N containers started one after the other (each runs true and is removed).
-curve() {
-  local name=$1 n=$2 t0 t1
-  t0=${EPOCHREALTIME/./}
-  for ((i = 0; i < n; i++)); do "${name}_true" >/dev/null 2>&1; done
-  t1=${EPOCHREALTIME/./}
-  awk -v l="$name" -v n="$n" -v d="$((t1 - t0))" \
-    'BEGIN { printf "%-5s %2d containers sequentially: %8.1f ms total, %6.2f ms each\n", l, n, d / 1000, d / 1000 / n }'
-}
-for n in 10 50; do
-  curve stack "$n"
-  [ -n "${wall[crun]:-}" ] && curve crun "$n"
-done
+for n in (10, 50):
+    curve("stack", contenders[0][1], n)
+    if len(names) == 4:
+        curve("crun", contenders[2][1], n)
+PY
