@@ -23,6 +23,7 @@ packages=(
   podman                               # export/build tests: manifests and saved images run in podman
   tmux                                 # exec tests drive an interactive shell through a pseudo-terminal
   nodejs                               # the Kubernetes manifest validator (ajv on kubernetes-types)
+  netcat-openbsd                       # k8s smoke image: an nc with -z for the init-container waits (busybox-static has none)
 )
 missing=()
 for p in "${packages[@]}"; do
