@@ -12,6 +12,7 @@
 #include <openssl/ssl.h>
 
 #include <array>
+#include <limits>
 #include <fmt/format.h>
 #include <strings.h>
 
@@ -156,7 +157,7 @@ struct HttpClient::Impl {
         beast::error_code ec =
             on_stream([&](auto& s, auto h) { http::async_write(s, req, std::move(h)); });
         http::response_parser<http::buffer_body> parser;
-        parser.body_limit(boost::none);
+        parser.body_limit(std::numeric_limits<std::uint64_t>::max());
         if (method == "HEAD") parser.skip(true);
         if (!ec)
             ec = on_stream(
@@ -185,9 +186,14 @@ struct HttpClient::Impl {
             }
             std::size_t n = chunk->size() - parser.get().body().size;
             if (n == 0) continue;
-            if (stream_body)
-                sink(std::string_view(chunk->data(), n));
-            else if (out.body.size() < kErrorBodyCap || !sink)
+            if (stream_body) {
+                try {
+                    sink(std::string_view(chunk->data(), n));
+                } catch (...) {
+                    close();  // the rest of the body is still on the wire
+                    throw;
+                }
+            } else if (out.body.size() < kErrorBodyCap || !sink)
                 out.body.append(chunk->data(), n);
         }
         if (!parser.get().keep_alive()) close();

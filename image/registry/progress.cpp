@@ -150,8 +150,9 @@ std::unique_ptr<PullProgress> terminal_progress(std::FILE* out) {
 std::unique_ptr<PullProgress> plain_progress(std::FILE* out) {
     return std::make_unique<PlainProgress>(out);
 }
-std::unique_ptr<PullProgress> auto_progress(std::FILE* out) {
-    if (::isatty(::fileno(out))) return terminal_progress(out);
+std::unique_ptr<PullProgress> make_progress(std::string_view mode, std::FILE* out) {
+    if (mode == "quiet") return quiet_progress();
+    if (mode == "tty" || (mode != "plain" && ::isatty(::fileno(out)))) return terminal_progress(out);
     return plain_progress(out);
 }
 

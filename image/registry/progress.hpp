@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace stk::image::registry {
 
@@ -31,7 +32,7 @@ std::unique_ptr<PullProgress> quiet_progress();
 std::unique_ptr<PullProgress> terminal_progress(std::FILE* out);
 // One line per state change.
 std::unique_ptr<PullProgress> plain_progress(std::FILE* out);
-// terminal_progress when `out` is a terminal, plain_progress otherwise.
-std::unique_ptr<PullProgress> auto_progress(std::FILE* out);
+// By the --progress mode: "quiet", "plain", "tty", or "auto" (tty when `out` is a terminal).
+std::unique_ptr<PullProgress> make_progress(std::string_view mode, std::FILE* out);
 
 }  // namespace stk::image::registry
