@@ -17,18 +17,6 @@ const std::set<std::string> kProxyArgs = {"HTTP_PROXY", "http_proxy",  "HTTPS_PR
                                           "FTP_PROXY",  "ftp_proxy",   "NO_PROXY",    "no_proxy",
                                           "ALL_PROXY",  "all_proxy"};
 
-// Every expansion error gets Dockerfile:line.
-template <typename Fn>
-auto at_line(const Instruction& ins, Fn&& fn) {
-    try {
-        return fn();
-    } catch (const DockerfileError&) {
-        throw;
-    } catch (const Error& e) {
-        throw DockerfileError(ins, fmt::format("{}: {}", ins.keyword, e.message()));
-    }
-}
-
 std::string trim(std::string s) {
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
     size_t i = 0;

@@ -19,13 +19,7 @@ std::string lower(std::string s) {
 
 std::string expand_at(const Instruction& at, const std::string& word, const VarMap& vars,
                       char escape) {
-    try {
-        return expand_word(word, vars, escape);
-    } catch (const DockerfileError&) {
-        throw;
-    } catch (const Error& e) {
-        throw DockerfileError(at, e.message());
-    }
+    return at_line(at, [&] { return expand_word(word, vars, escape); });
 }
 
 }  // namespace

@@ -41,19 +41,6 @@ std::string relative(const std::string& abs) {
     return abs.substr(i);
 }
 
-template <typename Fn>
-auto at_line(const Instruction& ins, Fn&& fn) {
-    try {
-        return fn();
-    } catch (const DockerfileError&) {
-        throw;
-    } catch (const BuildFailed&) {
-        throw;
-    } catch (const Error& e) {
-        throw DockerfileError(ins, fmt::format("{}: {}", ins.keyword, e.message()));
-    }
-}
-
 class StageRunner {
 public:
     StageRunner(BuildShared& sh, const Stage& st) : sh_(sh), st_(st) {

@@ -53,18 +53,6 @@ void add_tree(const SourceTree& tree, const std::string& rel, const std::string&
     }
 }
 
-std::vector<std::string> split(const std::string& rel) {
-    std::vector<std::string> parts;
-    size_t start = 0;
-    while (start < rel.size()) {
-        size_t end = rel.find('/', start);
-        if (end == std::string::npos) end = rel.size();
-        parts.push_back(rel.substr(start, end - start));
-        start = end + 1;
-    }
-    return parts;
-}
-
 }  // namespace
 
 CopyPlan plan_copy(const SourceTree& tree, const std::vector<std::string>& sources,
@@ -88,7 +76,7 @@ CopyPlan plan_copy(const SourceTree& tree, const std::vector<std::string>& sourc
         std::vector<std::string> hits;
         if (has_wildcard(rel)) {
             wildcard = true;
-            glob(tree, split(rel), 0, "", hits);
+            glob(tree, path_components(rel), 0, "", hits);
         } else if (tree.lookup(rel)) {
             hits.push_back(rel);
         }

@@ -76,6 +76,19 @@ std::string clean_path(std::string_view path) {
     return out.empty() ? "." : out;
 }
 
+std::vector<std::string> path_components(std::string_view path) {
+    std::vector<std::string> parts;
+    size_t start = 0;
+    while (start < path.size()) {
+        size_t end = path.find('/', start);
+        if (end == std::string_view::npos) end = path.size();
+        std::string part(path.substr(start, end - start));
+        if (!part.empty() && part != ".") parts.push_back(std::move(part));
+        start = end + 1;
+    }
+    return parts;
+}
+
 IgnoreMatcher IgnoreMatcher::parse(std::string_view text, const std::string& origin) {
     IgnoreMatcher m;
     std::istringstream in{std::string(text)};

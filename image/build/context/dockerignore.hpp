@@ -40,6 +40,9 @@ private:
 // Go's filepath.Clean for '/'-separated relative paths ("a/./b/../c//" -> "a/c").
 std::string clean_path(std::string_view path);
 
+// The non-empty components of a '/'-separated path, "." left out.
+std::vector<std::string> path_components(std::string_view path);
+
 // Go filepath.Match on '/'-separated paths (`*`, `?`, `[...]`, `\` escapes); used for
 // COPY/ADD source wildcards. Throws stk::Error for a malformed pattern.
 bool glob_match(std::string_view pattern, std::string_view name);

@@ -37,4 +37,16 @@ private:
     int line_;
 };
 
+// Runs `fn`; an Error escaping it becomes a DockerfileError at `ins` ("Dockerfile:7: COPY: ...").
+template <typename Fn>
+auto at_line(const Instruction& ins, Fn&& fn) {
+    try {
+        return fn();
+    } catch (const DockerfileError&) {
+        throw;
+    } catch (const Error& e) {
+        throw DockerfileError(ins, ins.keyword + ": " + e.message());
+    }
+}
+
 }  // namespace stk::build

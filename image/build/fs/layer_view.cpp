@@ -7,25 +7,10 @@
 #include <algorithm>
 #include <set>
 
+#include "image/build/context/dockerignore.hpp"
+
 namespace stk::build {
 namespace fs = std::filesystem;
-
-namespace {
-
-std::vector<std::string> components(const std::string& path) {
-    std::vector<std::string> parts;
-    size_t start = 0;
-    while (start < path.size()) {
-        size_t end = path.find('/', start);
-        if (end == std::string::npos) end = path.size();
-        std::string part = path.substr(start, end - start);
-        if (!part.empty() && part != ".") parts.push_back(part);
-        start = end + 1;
-    }
-    return parts;
-}
-
-}  // namespace
 
 bool is_whiteout(const struct stat& st) {
     return S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0);
@@ -40,7 +25,7 @@ bool is_opaque_dir(const fs::path& dir) {
 }
 
 std::optional<ViewEntry> LayerView::lookup(const std::string& path) const {
-    auto parts = components(path);
+    auto parts = path_components(path);
     for (const auto& layer : layers_) {
         fs::path cur = layer;
         ViewEntry e;
