@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "image/digest.hpp"
+#include "image/store/store_lease.hpp"
 #include "runtime/sys/unique_fd.hpp"
 
 namespace stk::image {
@@ -15,7 +16,7 @@ namespace stk::image {
 class BlobWriter {
 public:
     // Made by ImageStore::blob_writer(); `tmp_dir` and `blob_dir` are inside the store.
-    BlobWriter(const std::filesystem::path& tmp_dir, std::filesystem::path blob_dir,
+    BlobWriter(StoreLease lease, const std::filesystem::path& tmp_dir, std::filesystem::path blob_dir,
                std::optional<Digest> expected, std::optional<uint64_t> expected_size);
     ~BlobWriter();
     BlobWriter(BlobWriter&&) noexcept;
@@ -34,6 +35,7 @@ public:
 private:
     void discard() noexcept;
 
+    StoreLease lease_;
     std::filesystem::path blob_dir_;
     std::filesystem::path tmp_path_;
     UniqueFd fd_;

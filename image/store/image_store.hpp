@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "image/store/blob_writer.hpp"
 #include "image/store/manifest.hpp"
 #include "image/store/oci_config.hpp"
+#include "image/store/store_lease.hpp"
 #include "runtime/sys/unique_fd.hpp"
 
 namespace stk::image {
@@ -51,16 +53,6 @@ struct PruneReport {
     std::vector<Digest> blobs_removed;
     std::vector<Digest> layers_removed;  // by diff id
     uint64_t bytes_freed = 0;
-};
-
-// Held (shared) across a pull, import or build so that prune() (exclusive) cannot collect
-// blobs that are written but not yet referenced by an image.
-class StoreLease {
-public:
-    StoreLease() = default;
-    explicit StoreLease(UniqueFd fd) : fd_(std::move(fd)) {}
-private:
-    UniqueFd fd_;
 };
 
 class ImageStore {
@@ -110,14 +102,21 @@ public:
 
     // Removes a reference, or with an image ID every reference of that image. An image left
     // without references is deleted with the blobs and layers no other image uses.
-    // Returns the references removed; throws Error when `text` matches nothing.
-    std::vector<Reference> remove(std::string_view text) const;
+    // `keep`: manifest digests whose content must stay although untagged (images of existing
+    // containers). Returns the references removed; throws Error when `text` matches nothing.
+    std::vector<Reference> remove(std::string_view text, const std::set<Digest>& keep = {}) const;
 
-    // Removes blobs and unpacked layers that no referenced image uses, and leftovers of
-    // interrupted writes and unpacks.
-    PruneReport prune() const;
+    // Removes blobs and unpacked layers that no referenced image (nor one in `keep`) uses,
+    // and leftovers of interrupted writes and unpacks. Waits for every StoreLease to end.
+    PruneReport prune(const std::set<Digest>& keep = {}) const;
 
 private:
+    void ensure_dirs() const;
+    std::filesystem::path lock_path(const std::string& name) const;
+    ImageRecord load_record(const Digest& manifest_digest) const;
+    std::optional<Digest> find_id(std::string_view text) const;  // image ID (prefix) -> manifest
+    uint64_t layer_bytes(const Digest& diff_id) const;           // from the marker; 0 if absent
+
     std::filesystem::path root_;
 };
 
