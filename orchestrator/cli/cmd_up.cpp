@@ -13,6 +13,7 @@
 #include "image/registry/progress.hpp"
 #include "orchestrator/cli/commands.hpp"
 #include "orchestrator/cli/global_options.hpp"
+#include "orchestrator/cli/project_build.hpp"
 #include "orchestrator/engine/container_spec_builder.hpp"
 #include "orchestrator/engine/control_protocol.hpp"
 #include "orchestrator/engine/detached_launch.hpp"
@@ -45,6 +46,8 @@ struct UpFlags {
     bool no_log_prefix = false;
     bool dry_run = false;
     std::string pull;  // "" (each service's pull_policy), always, missing, never
+    bool build = false;
+    bool no_build = false;
     std::vector<std::string> services;
 };
 
@@ -133,6 +136,13 @@ int run_up(const GlobalOptions& g, const UpFlags& f) {
     const std::string project = loaded.project.name;
     lo.project_name = project;
 
+    // Images of `build:` services first (--build, or missing and pull_policy allows it).
+    if (!f.no_build) {
+        int code = build_project_services(loaded.project, {}, engine::ServiceBuildOptions{}, false,
+                                          true, f.build);
+        if (code != 0) return code;
+    }
+
     // A supervisor already runs the project: it converges to the new file.
     nlohmann::json converge{{"op", "converge"},
                             {"load", engine::load_options_to_json(lo)},
@@ -201,6 +211,8 @@ void register_up(CLI::App& app, CommandContext& ctx) {
     cmd->add_option("--pull", f->pull, "Pull images: always, missing, never (default: each "
                                        "service's pull_policy)")
         ->check(CLI::IsMember({"always", "missing", "never"}));
+    cmd->add_flag("--build", f->build, "Build images before starting containers");
+    cmd->add_flag("--no-build", f->no_build, "Do not build an image, even when missing");
     cmd->add_option("services", f->services, "Services to start (default: all)");
     cmd->callback([&ctx, f] {
         if (f->wait) f->detach = true;

@@ -25,5 +25,6 @@ void register_logs(CLI::App& app, CommandContext& ctx);
 void register_ls(CLI::App& app, CommandContext& ctx);
 void register_export(CLI::App& app, CommandContext& ctx);
 void register_pull(CLI::App& app, CommandContext& ctx);
+void register_build(CLI::App& app, CommandContext& ctx);
 
 }  // namespace stk::cli

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     register_ls(app, ctx);
     register_export(app, ctx);
     register_pull(app, ctx);
+    register_build(app, ctx);
 
     try {
         app.parse(argc, argv);
