@@ -23,5 +23,6 @@ void register_supervise(CLI::App& app, CommandContext& ctx);
 void register_ps(CLI::App& app, CommandContext& ctx);
 void register_logs(CLI::App& app, CommandContext& ctx);
 void register_ls(CLI::App& app, CommandContext& ctx);
+void register_watch(CLI::App& app, CommandContext& ctx);
 
 }  // namespace stk::cli
