@@ -11,9 +11,11 @@
 #include <fmt/format.h>
 
 #include "image/registry/progress.hpp"
+#include "orchestrator/cli/absolute_load.hpp"
 #include "orchestrator/cli/commands.hpp"
 #include "orchestrator/cli/global_options.hpp"
 #include "orchestrator/cli/project_build.hpp"
+#include "orchestrator/cli/watch_client.hpp"
 #include "orchestrator/engine/container_spec_builder.hpp"
 #include "orchestrator/engine/control_protocol.hpp"
 #include "orchestrator/engine/detached_launch.hpp"
@@ -48,6 +50,7 @@ struct UpFlags {
     std::string pull;  // "" (each service's pull_policy), always, missing, never
     bool build = false;
     bool no_build = false;
+    bool watch = false;
     std::vector<std::string> services;
 };
 
@@ -75,18 +78,6 @@ engine::UpOptions up_options(const UpFlags& f, const GlobalOptions& g) {
             throw Error(fmt::format("--scale \"{}\": N must be a number >= 0", s));
         }
     }
-    return o;
-}
-
-// Absolute paths, so that the supervisor (cwd /) loads the same files.
-load::LoadOptions absolute_load_options(const GlobalOptions& g) {
-    load::LoadOptions o = g.load_options();
-    auto cwd = std::filesystem::current_path();
-    if (o.working_dir.empty()) o.working_dir = cwd;
-    for (auto& f : o.files)
-        if (f != "-" && std::filesystem::path(f).is_relative()) f = (cwd / f).string();
-    if (o.project_directory && std::filesystem::path(*o.project_directory).is_relative())
-        o.project_directory = (cwd / *o.project_directory).string();
     return o;
 }
 
@@ -154,6 +145,7 @@ int run_up(const GlobalOptions& g, const UpFlags& f) {
             std::cerr << "stack: " << reply->value("error", "converge failed") << '\n';
             return 1;
         }
+        if (f.watch) return watch_running_project(lo, up, loaded);
         return 0;
     }
 
@@ -176,6 +168,7 @@ int run_up(const GlobalOptions& g, const UpFlags& f) {
     opts.abort_on_container_exit = f.abort_on_exit;
     opts.abort_on_container_failure = f.abort_on_failure;
     opts.exit_code_from = f.exit_code_from;
+    opts.watch = f.watch;
     engine::Supervisor supervisor(std::move(loaded), opts);
     return supervisor.run([](const engine::ReadyReport& r) {
         for (const auto& l : r.lines) std::cout << " " << l << '\n';
@@ -213,12 +206,17 @@ void register_up(CLI::App& app, CommandContext& ctx) {
         ->check(CLI::IsMember({"always", "missing", "never"}));
     cmd->add_flag("--build", f->build, "Build images before starting containers");
     cmd->add_flag("--no-build", f->no_build, "Do not build an image, even when missing");
+    cmd->add_flag("-w,--watch", f->watch,
+                  "Follow the stack files and develop.watch sources: converge on every save");
     cmd->add_option("services", f->services, "Services to start (default: all)");
     cmd->callback([&ctx, f] {
         if (f->wait) f->detach = true;
         if (f->detach && (f->abort_on_exit || f->abort_on_failure || !f->exit_code_from.empty()))
             throw Error("--abort-on-container-exit, --abort-on-container-failure and "
                         "--exit-code-from cannot be combined with -d/--wait");
+        if (f->detach && f->watch)
+            throw Error("--watch cannot be combined with -d/--wait (use `stack watch` to follow "
+                        "a detached project)");
         ctx.exit_code = run_up(ctx.global, *f);
     });
 }

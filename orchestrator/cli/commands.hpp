@@ -26,5 +26,6 @@ void register_ls(CLI::App& app, CommandContext& ctx);
 void register_export(CLI::App& app, CommandContext& ctx);
 void register_pull(CLI::App& app, CommandContext& ctx);
 void register_build(CLI::App& app, CommandContext& ctx);
+void register_watch(CLI::App& app, CommandContext& ctx);
 
 }  // namespace stk::cli

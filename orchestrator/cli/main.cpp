@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
     register_export(app, ctx);
     register_pull(app, ctx);
     register_build(app, ctx);
+    register_watch(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -92,6 +92,11 @@ int Supervisor::run(std::function<void(const ReadyReport&)> on_ready) {
 
 int Supervisor::Impl::run(std::function<void(const ReadyReport&)> ready_fn) {
     on_ready = std::move(ready_fn);
+    if (opts.watch)
+        on_ready = [this, first = std::move(on_ready)](const ReadyReport& r) {
+            if (first) first(r);
+            if (r.ok && !shutting_down) start_watch();
+        };
     const std::string& project = loaded.project.name;
     if (auto old = store.load()) {
         if (old->supervisor_pid > 0 && old->supervisor_pid != ::getpid() &&
@@ -422,6 +427,8 @@ void Supervisor::Impl::shutdown(bool remove_all, bool volumes,
         return;
     }
     shutting_down = true;
+    // Deferred: the session may be the caller, a few frames up.
+    if (watch_session) asio::post(io, [this] { watch_session.reset(); });
     if (!ready_sent) send_ready(false, "the project was stopped");
     for (auto& [name, s] : services)
         for (auto& in : s->instances) in->restart_timer->cancel();
@@ -548,6 +555,17 @@ void Supervisor::Impl::handle_request(const nlohmann::json& req, ControlServer::
             return;
         }
         if (op == "converge") return converge(req, std::move(reply));
+        if (op == "restart") {
+            std::optional<std::chrono::milliseconds> timeout;
+            if (req.contains("timeout_ms") && !req["timeout_ms"].is_null())
+                timeout = std::chrono::milliseconds(req["timeout_ms"].get<int64_t>());
+            auto names = req.value("services", std::vector<std::string>{});
+            return restart_services(names, timeout, [reply](const ReadyReport& r) {
+                nlohmann::json j = r.ok ? ok_reply() : error_reply(r.error);
+                j["lines"] = r.lines;
+                reply(j, {});
+            });
+        }
         reply(error_reply(fmt::format("unknown op \"{}\"", op)), {});
     } catch (const std::exception& e) {
         reply(error_reply(e.what()), {});
@@ -558,6 +576,16 @@ void Supervisor::Impl::converge(const nlohmann::json& req, ControlServer::Reply 
     if (shutting_down) return reply(error_reply("the project is stopping"), {});
     load::LoadedProject next = load::load_project(load_options_from_json(req.at("load")));
     UpOptions up = req.value("up", nlohmann::json::object()).get<UpOptions>();
+    converge_to(std::move(next), up, [reply](const ReadyReport& r) {
+        nlohmann::json j = r.ok ? ok_reply() : error_reply(r.error);
+        j["lines"] = r.lines;
+        reply(j, {});
+    });
+}
+
+void Supervisor::Impl::converge_to(load::LoadedProject next, const UpOptions& up,
+                                   std::function<void(const ReadyReport&)> done) {
+    if (shutting_down) return done(ReadyReport{false, "the project is stopping", {}});
     std::vector<std::string> lines;
     // Which services change: config hash, --force-recreate, and `restart: true` dependants.
     std::set<std::string> recreate;
@@ -581,7 +609,7 @@ void Supervisor::Impl::converge(const nlohmann::json& req, ControlServer::Reply 
         if (!next.project.find_service(name)) removed.push_back(name);
     auto pending = std::make_shared<size_t>(1);
     auto after_stop = [this, next = std::make_shared<load::LoadedProject>(std::move(next)), up,
-                       recreate, removed, lines, reply, pending]() mutable {
+                       recreate, removed, lines, done, pending]() mutable {
         if (--*pending != 0) return;
         std::vector<std::string> errors;
         std::vector<std::string> out = lines;
@@ -618,17 +646,13 @@ void Supervisor::Impl::converge(const nlohmann::json& req, ControlServer::Reply 
                     if (!networks.count(key))
                         networks.emplace(key, create_project_network(io, loaded.project, key));
         } catch (const std::exception& e) {
-            return reply(error_reply(e.what()), {});
+            return done(ReadyReport{false, e.what(), out});
         }
         ready_sent = false;
         walk_done = false;
         report = ReadyReport{};
         report.lines = out;
-        on_ready = [reply](const ReadyReport& r) {
-            nlohmann::json j = r.ok ? ok_reply() : error_reply(r.error);
-            j["lines"] = r.lines;
-            reply(j, {});
-        };
+        on_ready = done;
         walker = std::make_unique<graph::GraphWalker>(walk_graph, graph::Direction::Start,
                                                       up.parallel > 0 ? up.parallel : 0);
         walker->on_skip([this](const std::string& node, const std::string& reason) {

@@ -15,6 +15,7 @@
 #include "orchestrator/graph/graph_walker.hpp"
 #include "orchestrator/supervise/loop/shutdown_signals.hpp"
 #include "orchestrator/supervise/state/state_store.hpp"
+#include "orchestrator/watch/watch_session.hpp"
 
 namespace stk::engine {
 
@@ -41,6 +42,14 @@ struct Supervisor::Impl {
                          std::function<void(std::vector<std::string>)> done);
     void handle_request(const nlohmann::json& req, ControlServer::Reply reply);
     void converge(const nlohmann::json& req, ControlServer::Reply reply);
+    void converge_to(load::LoadedProject next, const UpOptions& up,
+                     std::function<void(const ReadyReport&)> done);
+
+    // supervisor_watch.cpp
+    void restart_services(const std::vector<std::string>& names,
+                          std::optional<std::chrono::milliseconds> timeout,
+                          std::function<void(const ReadyReport&)> done);
+    void start_watch();
     void save_state();
     supervise::ProjectState snapshot() const;
     void on_final_exit(Instance& in, int code);
@@ -86,6 +95,8 @@ struct Supervisor::Impl {
     std::optional<int> abort_code;  // exit code decided by an abort condition
     std::vector<std::string> orphans;
     int exit_code = 0;
+    std::unique_ptr<watch::WatchTarget> watch_target;    // after the members it reaches
+    std::unique_ptr<watch::WatchSession> watch_session;  // destroyed first
 };
 
 }  // namespace stk::engine
