@@ -6,6 +6,7 @@
 
 #include "runtime/sys/error.hpp"
 #include "runtime/sys/file_util.hpp"
+#include "runtime/sys/replace_file.hpp"
 #include "runtime/sys/paths.hpp"
 
 namespace stk::runtime {
@@ -127,7 +128,7 @@ ContainerState state_from_json(const std::string& text) {
 
 void write_state(const ContainerState& s) {
     with_context(fmt::format("write state of container \"{}\"", s.name),
-                 [&] { write_file_atomic(state_file(s.name), state_to_json(s), 0600); });
+                 [&] { replace_file(state_file(s.name), state_to_json(s), 0600); });
 }
 
 std::optional<ContainerState> read_state(const std::string& name) {

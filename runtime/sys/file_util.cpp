@@ -7,6 +7,7 @@
 #include <random>
 
 #include "runtime/sys/error.hpp"
+#include "runtime/sys/replace_file.hpp"
 #include "runtime/sys/unique_fd.hpp"
 
 namespace stk {
@@ -23,9 +24,8 @@ void write_all(int fd, std::string_view data, const std::string& what) {
     }
 }
 
-}  // namespace
-
-void write_file_atomic(const std::filesystem::path& path, std::string_view content, unsigned mode) {
+void write_via_rename(const std::filesystem::path& path, std::string_view content, unsigned mode,
+                      bool sync) {
     std::random_device rd;
     auto tmp = path;
     tmp += fmt::format(".tmp{:x}", rd());
@@ -33,7 +33,7 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
     if (!fd) throw_errno(fmt::format("create \"{}\"", tmp.string()));
     try {
         write_all(fd.get(), content, fmt::format("write \"{}\"", tmp.string()));
-        if (::fsync(fd.get()) != 0) throw_errno(fmt::format("fsync \"{}\"", tmp.string()));
+        if (sync && ::fsync(fd.get()) != 0) throw_errno(fmt::format("fsync \"{}\"", tmp.string()));
         fd.reset();
         if (::rename(tmp.c_str(), path.c_str()) != 0)
             throw_errno(fmt::format("rename \"{}\" to \"{}\"", tmp.string(), path.string()));
@@ -41,6 +41,16 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
         ::unlink(tmp.c_str());
         throw;
     }
+}
+
+}  // namespace
+
+void write_file_atomic(const std::filesystem::path& path, std::string_view content, unsigned mode) {
+    write_via_rename(path, content, mode, true);
+}
+
+void replace_file(const std::filesystem::path& path, std::string_view content, unsigned mode) {
+    write_via_rename(path, content, mode, false);
 }
 
 std::optional<std::string> read_file_if_exists(const std::filesystem::path& path) {

@@ -8,6 +8,7 @@
 
 #include "runtime/sys/error.hpp"
 #include "runtime/sys/file_util.hpp"
+#include "runtime/sys/replace_file.hpp"
 #include "runtime/sys/unique_fd.hpp"
 
 namespace stk::supervise {
@@ -48,7 +49,7 @@ std::optional<ProjectState> load_unlocked(const fs::path& file) {
 }
 
 void save_unlocked(const fs::path& file, const ProjectState& state) {
-    write_file_atomic(file, nlohmann::json(state).dump(2) + "\n", 0600);
+    replace_file(file, nlohmann::json(state).dump(2) + "\n", 0600);
 }
 
 }  // namespace
