@@ -57,7 +57,7 @@ struct Supervisor::Impl {
 
     // supervisor_instances.cpp
     void create_instance(ServiceRuntime& s, int index);
-    void spawn(Instance& in);  // create_container + start_container (restarts)
+    void prepare_restart(Instance& in);  // during the backoff: the next container, created
     void create_container(Instance& in);
     void start_container(Instance& in);
     void watch_exit(Instance& in);
@@ -82,6 +82,8 @@ struct Supervisor::Impl {
     std::unique_ptr<graph::GraphWalker> walker;
     graph::DependencyGraph stop_graph;
     std::unique_ptr<graph::GraphWalker> stop_walker;
+    graph::DependencyGraph converge_stop_graph;  // what a converge stops, in order
+    std::unique_ptr<graph::GraphWalker> converge_stop_walker;
     std::unique_ptr<ControlServer> control;
     std::unique_ptr<supervise::ShutdownSignals> signals;
     std::unique_ptr<supervise::Timer> wait_timer;
