@@ -7,7 +7,6 @@
 #include <random>
 
 #include "runtime/sys/error.hpp"
-#include "runtime/sys/replace_file.hpp"
 #include "runtime/sys/unique_fd.hpp"
 
 namespace stk {
