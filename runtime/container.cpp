@@ -287,6 +287,13 @@ void Container::start() {
 const std::string& Container::name() const { return impl_->state.name; }
 pid_t Container::pid() const { return impl_->state.pid; }
 int Container::pidfd() const { return impl_->pidfd.get(); }
+int Container::report_fd() const { return impl_->sync.get(); }
+
+std::optional<ExitStatus> Container::service_exit() {
+    if (!impl_->service_exit && !impl_->exit) impl_->drain_sync();
+    return impl_->service_exit;
+}
+
 int Container::tty_master() const { return impl_->tty_master.get(); }
 const ContainerState& Container::state() const { return impl_->state; }
 std::chrono::milliseconds Container::stop_grace() const { return impl_->spec.process.stop_grace; }

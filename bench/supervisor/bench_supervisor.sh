@@ -35,7 +35,7 @@ PODMAN_PROJECTS=()
 EXTRA_CLEANUP=cleanup_podman
 cleanup_podman() {
   local p
-  for p in "${PODMAN_PROJECTS[@]}"; do (cd "$WORK/$p" && podman-compose -p "$p" down -t 1) >/dev/null 2>&1; done
+  for p in "${PODMAN_PROJECTS[@]}"; do (cd "$WORK/$p" && pc -p "$p" down -t 1) >/dev/null 2>&1; done
 }
 HAVE_PODMAN=0
 if command -v podman-compose >/dev/null && [ -f /var/lib/peers/env.sh ]; then
@@ -44,6 +44,24 @@ if command -v podman-compose >/dev/null && [ -f /var/lib/peers/env.sh ]; then
   HAVE_PODMAN=1
 fi
 PIMG=localhost/peers/busybox:oci
+# podman-compose 1.0.3 puts every container on a bridge network of its own, even with
+# network_mode: none, and a container on a podman bridge makes netavark turn the host's
+# ip_forward on. Its podman calls go through this filter: no network is created or joined.
+PODMAN_NONET=$WORK/podman-nonet
+cat >"$PODMAN_NONET" <<'SH'
+#!/bin/bash
+[ "$1" = network ] && [ "$2" = exists ] && exit 0
+[ "$1" = network ] && exit 0
+args=() skip=0
+for a in "$@"; do
+  if [ $skip = 1 ]; then skip=0; continue; fi
+  case $a in --net | --network-alias) skip=1; continue ;; esac
+  args+=("$a")
+done
+exec podman "${args[@]}"
+SH
+chmod +x "$PODMAN_NONET"
+pc() { podman-compose --podman-path "$PODMAN_NONET" "$@"; }
 
 # write_services DIR N stack|podman: N independent long-running services.
 write_services() {
@@ -61,11 +79,11 @@ podman_running() { podman ps -q --filter "label=io.podman.compose.project=$1" --
 # podman-compose up -d, then until N containers run.
 podman_up() {
   local p=$1 n=$2 i
-  (cd "$WORK/$p" && podman-compose -p "$p" up -d) || return 1
+  (cd "$WORK/$p" && pc -p "$p" up -d) || return 1
   for ((i = 0; i < 1200; i++)); do [ "$(podman_running "$p")" -ge "$n" ] && return 0; sleep 0.05; done
   return 1
 }
-podman_down() { (cd "$WORK/$1" && podman-compose -p "$1" down -t 1); }
+podman_down() { (cd "$WORK/$1" && pc -p "$1" down -t 1); }
 
 declare -A F  # figures by key
 
@@ -99,7 +117,7 @@ section_updown() {
 # With 50 podman containers up: podman-compose ps latency, and the conmon processes' memory.
 podman_ps_rss() {
   local p=$1 r all=() pid kb=0
-  for ((r = 0; r < 5; r++)); do all+=("$(cd "$WORK/$p" && timed podman-compose -p "$p" ps)"); done
+  for ((r = 0; r < 5; r++)); do all+=("$(cd "$WORK/$p" && timed pc -p "$p" ps)"); done
   F[podman_ps]=$(printf '%s\n' "${all[@]}" | median)
   for pid in $(pgrep -x conmon); do
     tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$p" || continue

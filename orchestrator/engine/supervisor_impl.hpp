@@ -60,8 +60,12 @@ struct Supervisor::Impl {
     void prepare_restart(Instance& in);  // during the backoff: the next container, created
     void create_container(Instance& in);
     void start_container(Instance& in);
+    void watch_readable(Instance& in, int fd, std::shared_ptr<void>& slot,
+                        void (Impl::*fn)(Instance&), const char* what);
     void watch_exit(Instance& in);
+    void on_report(Instance& in);
     void on_exit(Instance& in);
+    void on_service_exit(Instance& in, int code);
     void respawn(Instance& in);
     void on_health(Instance& in, supervise::HealthStatus to, const supervise::ProbeResult& cause);
     void stop_instance(Instance& in, std::optional<std::chrono::milliseconds> timeout, bool kill,

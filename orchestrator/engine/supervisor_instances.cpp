@@ -193,6 +193,9 @@ void Supervisor::Impl::start_container(Instance& in) {
     ServiceRuntime& s = *in.service;
     watch_exit(in);
     in.container->start();
+    // After start(): what PID 1 reports from now on is the service's exit.
+    watch_readable(in, in.container->report_fd(), in.report_watch, &Impl::on_report,
+                   "report channel");
     in.started = Clock::now();
     in.started_at = wall_ns(in.started);
     in.pid = in.container->pid();
@@ -226,18 +229,38 @@ void Supervisor::Impl::start_container(Instance& in) {
     settle_gates(s);
 }
 
-void Supervisor::Impl::watch_exit(Instance& in) {
-    int fd = ::fcntl(in.container->pidfd(), F_DUPFD_CLOEXEC, 3);
-    if (fd < 0) throw_errno(fmt::format("dup the pidfd of \"{}\"", in.name));
-    auto d = std::make_shared<asio::posix::stream_descriptor>(io, fd);
-    in.exit_watch = d;
+// Calls `fn` once `fd` (dup'ed here) is readable, while `slot` still holds this watch.
+void Supervisor::Impl::watch_readable(Instance& in, int fd, std::shared_ptr<void>& slot,
+                                      void (Impl::*fn)(Instance&), const char* what) {
+    int dup = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    if (dup < 0) throw_errno(fmt::format("dup the {} of \"{}\"", what, in.name));
+    auto d = std::make_shared<asio::posix::stream_descriptor>(io, dup);
+    slot = d;
     d->async_wait(asio::posix::stream_descriptor::wait_read,
-                  [this, &in, weak = std::weak_ptr<asio::posix::stream_descriptor>(d)](
+                  [this, &in, &slot, fn, weak = std::weak_ptr<asio::posix::stream_descriptor>(d)](
                       const boost::system::error_code& ec) {
                       auto self = weak.lock();
-                      if (ec || !self || in.exit_watch != self) return;
-                      on_exit(in);
+                      if (ec || !self || slot != self) return;
+                      (this->*fn)(in);
                   });
+}
+
+void Supervisor::Impl::watch_exit(Instance& in) {
+    watch_readable(in, in.container->pidfd(), in.exit_watch, &Impl::on_exit, "pidfd");
+}
+
+// PID 1 reports the service's exit before its own exit and the teardown of its namespaces:
+// the exit is acted on from here; on_exit() completes it once PID 1 is collected.
+void Supervisor::Impl::on_report(Instance& in) {
+    in.report_watch.reset();
+    std::optional<runtime::ExitStatus> st;
+    try {
+        st = in.container->service_exit();
+    } catch (const std::exception& e) {
+        spdlog::debug("container \"{}\": {}", in.name, e.what());
+    }
+    // Nothing reported (PID 1 itself died): its pidfd tells.
+    if (st && !in.exit_seen) on_service_exit(in, st->exit_code());
 }
 
 void Supervisor::Impl::on_exit(Instance& in) {
@@ -249,13 +272,31 @@ void Supervisor::Impl::on_exit(Instance& in) {
         st = runtime::ExitStatus{127, 0, false};
     }
     if (!st) {  // readable before reapable: wait again
-        watch_exit(in);
+        watch_readable(in, in.container->pidfd(), in.exit_watch, &Impl::on_exit, "pidfd");
         return;
     }
     in.exit_watch.reset();
+    in.report_watch.reset();
     in.kill_timer->cancel();
+    if (!std::exchange(in.exit_seen, false)) on_service_exit(in, st->exit_code());
+    if (in.stopping && in.status == "restarting") {  // stopped during the backoff
+        in.status = "exited";
+        save_state();
+    }
+    auto waiters = std::move(in.on_exit_waiters);
+    in.on_exit_waiters.clear();
+    for (auto& w : waiters) w();
+    if (in.status != "restarting" || in.stopping || shutting_down) return;
+    // PID 1 is gone: the next container can be made (and started, if the backoff is over).
+    if (std::exchange(in.respawn_due, false))
+        respawn(in);
+    else
+        in.prepare_timer->after(supervise::Duration::zero(), [this, &in] { prepare_restart(in); });
+}
+
+void Supervisor::Impl::on_service_exit(Instance& in, int code) {
+    in.exit_seen = true;
     if (in.checks) in.checks->stop();
-    int code = st->exit_code();
     auto now = Clock::now();
     in.exit_code = code;
     in.finished_at = wall_ns(now);
@@ -265,11 +306,8 @@ void Supervisor::Impl::on_exit(Instance& in) {
     if (!s.exited) s.exited = std::make_pair(in.name, code);
     if (opts.attached && !in.stopping)
         print_line(prefixer.status_line(in.name, fmt::format("exited with code {}", code)));
-    auto waiters = std::move(in.on_exit_waiters);
-    in.on_exit_waiters.clear();
     if (in.stopping) {
         save_state();
-        for (auto& w : waiters) w();
         return;
     }
     supervise::RestartDecision d;
@@ -281,11 +319,10 @@ void Supervisor::Impl::on_exit(Instance& in) {
         d = in.restart->on_exit(code, now - in.started);
     }
     if (d.restart && !shutting_down) {
-        // The backoff counts from the exit; the next container is made while it runs, so
-        // that only start() is left when it ends.
+        // The backoff counts from the exit; the next container is made while it runs (once
+        // PID 1 is collected), so that only start() is left when it ends.
         in.status = "restarting";
         in.restart_timer->after(d.delay, [this, &in] { respawn(in); });
-        in.prepare_timer->after(supervise::Duration::zero(), [this, &in] { prepare_restart(in); });
         save_state();
         settle_gates(s);
         return;
@@ -311,6 +348,10 @@ void Supervisor::Impl::prepare_restart(Instance& in) {
 
 void Supervisor::Impl::respawn(Instance& in) {
     if (in.stopping || shutting_down) return;
+    if (in.exit_watch) {  // the backoff is over before PID 1 is gone: on_exit() calls again
+        in.respawn_due = true;
+        return;
+    }
     try {
         if (!std::exchange(in.prepared, false)) {
             in.container.reset();
@@ -401,6 +442,7 @@ void Supervisor::Impl::remove_instance(Instance& in, std::vector<std::string>& e
     in.prober.reset();
     in.exec_runner.reset();
     in.exit_watch.reset();
+    in.report_watch.reset();
     in.out.reset();
     in.err.reset();
     in.container.reset();
