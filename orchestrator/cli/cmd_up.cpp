@@ -72,18 +72,6 @@ engine::UpOptions up_options(const UpFlags& f, const GlobalOptions& g) {
     return o;
 }
 
-// Absolute paths, so that the supervisor (cwd /) loads the same files.
-load::LoadOptions absolute_load_options(const GlobalOptions& g) {
-    load::LoadOptions o = g.load_options();
-    auto cwd = std::filesystem::current_path();
-    if (o.working_dir.empty()) o.working_dir = cwd;
-    for (auto& f : o.files)
-        if (f != "-" && std::filesystem::path(f).is_relative()) f = (cwd / f).string();
-    if (o.project_directory && std::filesystem::path(*o.project_directory).is_relative())
-        o.project_directory = (cwd / *o.project_directory).string();
-    return o;
-}
-
 // The same decision `up` takes, printed instead of carried out (orchestrator/plan).
 void print_dry_run(const load::LoadedProject& loaded, const engine::UpOptions& up) {
     plan::UpOptions po;
@@ -100,7 +88,7 @@ void print_dry_run(const load::LoadedProject& loaded, const engine::UpOptions& u
 }
 
 int run_up(const GlobalOptions& g, const UpFlags& f) {
-    load::LoadOptions lo = absolute_load_options(g);
+    load::LoadOptions lo = g.absolute_load_options();
     load::LoadedProject loaded = load::load_project(lo);
     for (const auto& w : loaded.warnings) std::cerr << "warning: " << w.to_string() << '\n';
     for (const auto& svc : loaded.project.services)

@@ -23,5 +23,17 @@ void register_supervise(CLI::App& app, CommandContext& ctx);
 void register_ps(CLI::App& app, CommandContext& ctx);
 void register_logs(CLI::App& app, CommandContext& ctx);
 void register_ls(CLI::App& app, CommandContext& ctx);
+// The everyday commands (issue 6): cmd_lifecycle.cpp holds start/stop/restart/kill/pause/
+// unpause/rm/wait; each other one has its cmd_<name>.cpp.
+void register_lifecycle(CLI::App& app, CommandContext& ctx);
+void register_exec(CLI::App& app, CommandContext& ctx);
+void register_run(CLI::App& app, CommandContext& ctx);
+void register_top(CLI::App& app, CommandContext& ctx);
+void register_stats(CLI::App& app, CommandContext& ctx);
+void register_events(CLI::App& app, CommandContext& ctx);
+void register_port(CLI::App& app, CommandContext& ctx);
+void register_inspect(CLI::App& app, CommandContext& ctx);
+// Last: it lists every command registered before it.
+void register_completion(CLI::App& app, CommandContext& ctx);
 
 }  // namespace stk::cli

@@ -29,6 +29,15 @@ int main(int argc, char** argv) {
     register_ps(app, ctx);
     register_logs(app, ctx);
     register_ls(app, ctx);
+    register_lifecycle(app, ctx);
+    register_exec(app, ctx);
+    register_run(app, ctx);
+    register_top(app, ctx);
+    register_stats(app, ctx);
+    register_events(app, ctx);
+    register_port(app, ctx);
+    register_inspect(app, ctx);
+    register_completion(app, ctx);
 
     try {
         app.parse(argc, argv);
