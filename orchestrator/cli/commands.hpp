@@ -23,6 +23,10 @@ void register_supervise(CLI::App& app, CommandContext& ctx);
 void register_ps(CLI::App& app, CommandContext& ctx);
 void register_logs(CLI::App& app, CommandContext& ctx);
 void register_ls(CLI::App& app, CommandContext& ctx);
+void register_export(CLI::App& app, CommandContext& ctx);
+void register_pull(CLI::App& app, CommandContext& ctx);
+void register_build(CLI::App& app, CommandContext& ctx);
+void register_watch(CLI::App& app, CommandContext& ctx);
 // The everyday commands (issue 6): cmd_lifecycle.cpp holds start/stop/restart/kill/pause/
 // unpause/rm/wait; each other one has its cmd_<name>.cpp.
 void register_lifecycle(CLI::App& app, CommandContext& ctx);

@@ -304,7 +304,6 @@ std::vector<std::string> unhonoured_keys(const model::Service& s) {
     note(!s.ipc.empty(), "ipc");
     note(!s.volumes_from.empty(), "volumes_from");
     note(!s.platform.empty(), "platform");
-    note(s.develop.has_value(), "develop");
     note(!s.dns_opt.empty(), "dns_opt");
     return out;
 }

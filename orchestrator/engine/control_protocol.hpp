@@ -12,6 +12,10 @@
 //   {"op":"stop","timeout_ms":N}                 -> {"ok":true} once every container stopped
 //   {"op":"converge","load":{...},"up":{...}}    -> {"ok":true,"lines":[...]} once the new
 //                                                   config is running (second `stack up`)
+//   {"op":"restart","services":[...],"timeout_ms":N}
+//                                                -> {"ok":true,"lines":[...]} once every
+//                                                   container of the services was stopped
+//                                                   and started again (same configuration)
 //   start_services, stop_services, restart_services, kill, pause, unpause, rm, wait,
 //   run_prepare, run_release: the everyday commands (engine/supervisor_commands.cpp).
 // Errors: {"ok":false,"error":"text"}.

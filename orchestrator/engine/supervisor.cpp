@@ -92,6 +92,11 @@ int Supervisor::run(std::function<void(const ReadyReport&)> on_ready) {
 
 int Supervisor::Impl::run(std::function<void(const ReadyReport&)> ready_fn) {
     on_ready = std::move(ready_fn);
+    if (opts.watch)
+        on_ready = [this, first = std::move(on_ready)](const ReadyReport& r) {
+            if (first) first(r);
+            if (r.ok && !shutting_down) start_watch();
+        };
     const std::string& project = loaded.project.name;
     if (auto old = store.load()) {
         if (old->supervisor_pid > 0 && old->supervisor_pid != ::getpid() &&
@@ -432,6 +437,8 @@ void Supervisor::Impl::shutdown(bool remove_all, bool volumes,
         return;
     }
     shutting_down = true;
+    // Deferred: the session may be the caller, a few frames up.
+    if (watch_session) asio::post(io, [this] { watch_session.reset(); });
     if (!ready_sent) send_ready(false, "the project was stopped");
     for (auto& [name, s] : services)
         for (auto& in : s->instances) in->restart_timer->cancel();
@@ -493,7 +500,7 @@ supervise::ProjectState Supervisor::Impl::snapshot() const {
     supervise::ProjectState st;
     st.project = loaded.project.name;
     st.working_dir = loaded.project.working_dir.string();
-    st.config_files = opts.load.files;
+    for (const auto& f : loaded.tree.files) st.config_files.push_back(f.string());
     st.supervisor_pid = shutting_down && !control ? 0 : ::getpid();
     st.supervisor_start_time = st.supervisor_pid ? supervise::process_start_time(st.supervisor_pid).value_or(0) : 0;
     for (const auto& [key, n] : networks) st.networks.push_back(key);
@@ -560,6 +567,17 @@ void Supervisor::Impl::handle_request(const nlohmann::json& req, ControlServer::
             return;
         }
         if (op == "converge") return converge(req, std::move(reply));
+        if (op == "restart") {
+            std::optional<std::chrono::milliseconds> timeout;
+            if (req.contains("timeout_ms") && !req["timeout_ms"].is_null())
+                timeout = std::chrono::milliseconds(req["timeout_ms"].get<int64_t>());
+            auto names = req.value("services", std::vector<std::string>{});
+            return restart_services(names, timeout, [reply](const ReadyReport& r) {
+                nlohmann::json j = r.ok ? ok_reply() : error_reply(r.error);
+                j["lines"] = r.lines;
+                reply(j, {});
+            });
+        }
         if (handle_command(op, req, reply)) return;
         reply(error_reply(fmt::format("unknown op \"{}\"", op)), {});
     } catch (const std::exception& e) {
@@ -571,6 +589,16 @@ void Supervisor::Impl::converge(const nlohmann::json& req, ControlServer::Reply 
     if (shutting_down) return reply(error_reply("the project is stopping"), {});
     load::LoadedProject next = load::load_project(load_options_from_json(req.at("load")));
     UpOptions up = req.value("up", nlohmann::json::object()).get<UpOptions>();
+    converge_to(std::move(next), up, [reply](const ReadyReport& r) {
+        nlohmann::json j = r.ok ? ok_reply() : error_reply(r.error);
+        j["lines"] = r.lines;
+        reply(j, {});
+    });
+}
+
+void Supervisor::Impl::converge_to(load::LoadedProject next, const UpOptions& up,
+                                   std::function<void(const ReadyReport&)> done) {
+    if (shutting_down) return done(ReadyReport{false, "the project is stopping", {}});
     std::vector<std::string> lines;
     // Which services change: config hash, --force-recreate, and `restart: true` dependants.
     std::set<std::string> recreate;
@@ -592,10 +620,9 @@ void Supervisor::Impl::converge(const nlohmann::json& req, ControlServer::Reply 
     std::vector<std::string> removed;
     for (const auto& [name, s] : services)
         if (!next.project.find_service(name)) removed.push_back(name);
-    auto pending = std::make_shared<size_t>(1);
     auto after_stop = [this, next = std::make_shared<load::LoadedProject>(std::move(next)), up,
-                       recreate, removed, lines, reply, pending]() mutable {
-        if (--*pending != 0) return;
+                       recreate, removed, lines, done]() mutable {
+        converge_stop_walker.reset();
         std::vector<std::string> errors;
         std::vector<std::string> out = lines;
         for (const auto& name : recreate) {
@@ -619,6 +646,7 @@ void Supervisor::Impl::converge(const nlohmann::json& req, ControlServer::Reply 
             }
         }
         loaded.project = std::move(next->project);
+        loaded.tree = std::move(next->tree);
         loaded.graph = std::move(next->graph);
         opts.up = up;
         prepare_services(loaded.project);
@@ -631,17 +659,13 @@ void Supervisor::Impl::converge(const nlohmann::json& req, ControlServer::Reply 
                     if (!networks.count(key))
                         networks.emplace(key, create_project_network(io, loaded.project, key));
         } catch (const std::exception& e) {
-            return reply(error_reply(e.what()), {});
+            return done(ReadyReport{false, e.what(), out});
         }
         ready_sent = false;
         walk_done = false;
         report = ReadyReport{};
         report.lines = out;
-        on_ready = [reply](const ReadyReport& r) {
-            nlohmann::json j = r.ok ? ok_reply() : error_reply(r.error);
-            j["lines"] = r.lines;
-            reply(j, {});
-        };
+        on_ready = done;
         walker = std::make_unique<graph::GraphWalker>(walk_graph, graph::Direction::Start,
                                                       up.parallel > 0 ? up.parallel : 0);
         walker->on_skip([this](const std::string& node, const std::string& reason) {
@@ -653,18 +677,27 @@ void Supervisor::Impl::converge(const nlohmann::json& req, ControlServer::Reply 
         });
         save_state();
     };
-    for (const auto& name : recreate)
-        for (auto& in : services.at(name)->instances) {
-            ++*pending;
-            stop_instance(*in, up.timeout, false, after_stop);
-        }
-    if (up.remove_orphans)
-        for (const auto& name : removed)
-            for (auto& in : services.at(name)->instances) {
-                ++*pending;
-                stop_instance(*in, up.timeout, false, after_stop);
-            }
-    after_stop();
+    // Dependants stop before their dependencies (independent ones in parallel), as `down`.
+    std::set<std::string> to_stop = recreate;
+    if (up.remove_orphans) to_stop.insert(removed.begin(), removed.end());
+    converge_stop_graph = loaded.graph.ordering_among(to_stop);
+    for (const auto& name : to_stop) converge_stop_graph.add_node(name);
+    converge_stop_walker =
+        std::make_unique<graph::GraphWalker>(converge_stop_graph, graph::Direction::Stop);
+    converge_stop_walker->on_finished([this, after_stop]() mutable {
+        // Deferred: the walker must not be destroyed from inside its own callback.
+        asio::post(io, [after_stop]() mutable { after_stop(); });
+    });
+    converge_stop_walker->run([this, timeout = up.timeout](const std::string& node,
+                                                           graph::GraphWalker::Done done) {
+        auto& instances = services.at(node)->instances;
+        auto left = std::make_shared<size_t>(instances.size() + 1);
+        auto one = [left, done]() mutable {
+            if (--*left == 0) done(true, {});
+        };
+        for (auto& in : instances) stop_instance(*in, timeout, false, one);
+        one();
+    });
 }
 
 }  // namespace stk::engine

@@ -27,6 +27,8 @@ struct SupervisorOptions {
     bool abort_on_container_failure = false;
     std::string exit_code_from;   // service
     bool serve_control = true;    // listen on control.sock
+    // Live editing (`up --watch`): once up, follow the files (orchestrator/watch).
+    bool watch = false;
 };
 
 // The outcome of the initial `up`: every selected service started (or, with wait, running or

@@ -145,8 +145,11 @@ bool Supervisor::Impl::start_stopped(Instance& in) {
     if (in.container && in.status == "created") {
         start_container(in);
     } else {
+        in.prepared = false;
+        in.container.reset();
         if (runtime::find_container(in.name)) runtime::remove_container(in.name, true);
-        spawn(in);
+        create_container(in);
+        start_container(in);
     }
     if (in.proxies.empty()) publish_ports(in);
     return true;

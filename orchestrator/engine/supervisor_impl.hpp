@@ -16,6 +16,7 @@
 #include "orchestrator/graph/graph_walker.hpp"
 #include "orchestrator/supervise/loop/shutdown_signals.hpp"
 #include "orchestrator/supervise/state/state_store.hpp"
+#include "orchestrator/watch/watch_session.hpp"
 
 namespace stk::engine {
 
@@ -42,6 +43,14 @@ struct Supervisor::Impl {
                          std::function<void(std::vector<std::string>)> done);
     void handle_request(const nlohmann::json& req, ControlServer::Reply reply);
     void converge(const nlohmann::json& req, ControlServer::Reply reply);
+    void converge_to(load::LoadedProject next, const UpOptions& up,
+                     std::function<void(const ReadyReport&)> done);
+
+    // supervisor_watch.cpp
+    void restart_services(const std::vector<std::string>& names,
+                          std::optional<std::chrono::milliseconds> timeout,
+                          std::function<void(const ReadyReport&)> done);
+    void start_watch();
     void save_state();
     supervise::ProjectState snapshot() const;
     void on_final_exit(Instance& in, int code);
@@ -49,7 +58,7 @@ struct Supervisor::Impl {
 
     // supervisor_instances.cpp
     void create_instance(ServiceRuntime& s, int index);
-    void spawn(Instance& in);  // create_container + start_container (restarts)
+    void prepare_restart(Instance& in);  // during the backoff: the next container, created
     void create_container(Instance& in);
     void start_container(Instance& in);
     void watch_exit(Instance& in);
@@ -86,6 +95,8 @@ struct Supervisor::Impl {
     std::unique_ptr<graph::GraphWalker> walker;
     graph::DependencyGraph stop_graph;
     std::unique_ptr<graph::GraphWalker> stop_walker;
+    graph::DependencyGraph converge_stop_graph;  // what a converge stops, in order
+    std::unique_ptr<graph::GraphWalker> converge_stop_walker;
     std::unique_ptr<ControlServer> control;
     std::unique_ptr<supervise::ShutdownSignals> signals;
     std::unique_ptr<supervise::Timer> wait_timer;
@@ -108,6 +119,8 @@ struct Supervisor::Impl {
     std::vector<PendingWait> waits;
     // `run`'s one-off containers (created by the CLI, networked here), by container name.
     std::map<std::string, std::unique_ptr<ServiceRuntime>> one_offs;
+    std::unique_ptr<watch::WatchTarget> watch_target;    // after the members it reaches
+    std::unique_ptr<watch::WatchSession> watch_session;  // destroyed first
 };
 
 }  // namespace stk::engine

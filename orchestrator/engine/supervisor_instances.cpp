@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <utility>
+
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <fmt/format.h>
 
@@ -35,13 +37,20 @@ std::pair<UniqueFd, UniqueFd> make_pipe() {
     return {UniqueFd(fds[0]), UniqueFd(fds[1])};
 }
 
-// "8080" -> 8080, "8000-8010" -> 8000 (the first of the range), "" -> 0 (ephemeral).
-uint16_t first_port(const std::string& published) {
-    if (published.empty()) return 0;
-    std::string first = published.substr(0, published.find('-'));
-    unsigned long v = std::stoul(first);
-    if (v > 65535) throw Error(fmt::format("published port \"{}\" is out of range", published));
-    return static_cast<uint16_t>(v);
+// "8080" -> {8080, 8080}; "8000-8010" -> {8000, 8010}: docker takes the first free port of a
+// range; "" -> {0, 0} (ephemeral).
+std::pair<uint16_t, uint16_t> published_range(const std::string& published) {
+    if (published.empty()) return {0, 0};
+    auto dash = published.find('-');
+    auto port = [&](const std::string& text) {
+        unsigned long v = std::stoul(text);
+        if (v > 65535) throw Error(fmt::format("published port \"{}\" is out of range", published));
+        return static_cast<uint16_t>(v);
+    };
+    uint16_t first = port(published.substr(0, dash));
+    uint16_t last = dash == std::string::npos ? first : port(published.substr(dash + 1));
+    if (last < first) throw Error(fmt::format("published range \"{}\" is reversed", published));
+    return {first, last};
 }
 
 }  // namespace
@@ -56,6 +65,7 @@ void Supervisor::Impl::create_instance(ServiceRuntime& s, int index) {
     in.restart = std::make_unique<supervise::RestartManager>(s.policy);
     in.restart_timer = std::make_unique<supervise::Timer>(io);
     in.kill_timer = std::make_unique<supervise::Timer>(io);
+    in.prepare_timer = std::make_unique<supervise::Timer>(io);
     s.instances.push_back(std::move(owned));
     with_context(fmt::format("container \"{}\"", in.name), [&] {
         fs::create_directories(in.dir);
@@ -69,6 +79,7 @@ void Supervisor::Impl::create_instance(ServiceRuntime& s, int index) {
         set_dns(in);
         create_container(in);
     });
+    save_state();
 }
 
 // The container's network namespace, one veth per network (addresses kept across restarts).
@@ -148,11 +159,6 @@ void Supervisor::Impl::set_dns(Instance& in) {
     }
 }
 
-void Supervisor::Impl::spawn(Instance& in) {
-    create_container(in);
-    start_container(in);
-}
-
 void Supervisor::Impl::create_container(Instance& in) {
     ServiceRuntime& s = *in.service;
     InstanceInputs inputs;
@@ -172,6 +178,9 @@ void Supervisor::Impl::create_container(Instance& in) {
     spec.output.stderr_fd = err_w.get();
     in.container.emplace(runtime::Container::create(spec));
     out_w.reset();
+    // The previous run's last lines first (its pumps go now).
+    if (in.out) in.out->drain();
+    if (in.err) in.err->drain();
     err_w.reset();
     auto sink = [this, &in](const supervise::LogRecord& r) {
         in.log->write(r);
@@ -183,9 +192,6 @@ void Supervisor::Impl::create_container(Instance& in) {
     };
     in.out = std::make_unique<LogPump>(io, std::move(out_r), "stdout", sink);
     in.err = std::make_unique<LogPump>(io, std::move(err_r), "stderr", sink);
-    in.exit_code.reset();
-    in.status = "created";
-    save_state();
     event(in, "create");
 }
 
@@ -196,6 +202,7 @@ void Supervisor::Impl::start_container(Instance& in) {
     in.started = Clock::now();
     in.started_at = wall_ns(in.started);
     in.pid = in.container->pid();
+    in.exit_code.reset();
     in.pid_start_time = in.container->state().pid_start_time;
     in.status = "running";
     s.started = true;
@@ -275,33 +282,53 @@ void Supervisor::Impl::on_exit(Instance& in) {
         for (auto& w : waiters) w();
         return;
     }
-    save_state();
-    settle_gates(s);
-    supervise::Duration ran_for = now - in.started;
     supervise::RestartDecision d;
     if (in.kill_for_restart) {
         in.kill_for_restart = false;
         d.restart = true;
         d.delay = in.restart_delay;
     } else {
-        d = in.restart->on_exit(code, ran_for);
+        d = in.restart->on_exit(code, now - in.started);
     }
     if (d.restart && !shutting_down) {
+        // The backoff counts from the exit; the next container is made while it runs, so
+        // that only start() is left when it ends.
         in.status = "restarting";
         in.restart_timer->after(d.delay, [this, &in] { respawn(in); });
+        in.prepare_timer->after(supervise::Duration::zero(), [this, &in] { prepare_restart(in); });
         save_state();
+        settle_gates(s);
         return;
     }
     save_state();
+    settle_gates(s);
     on_final_exit(in, code);
+}
+
+void Supervisor::Impl::prepare_restart(Instance& in) {
+    if (in.stopping || shutting_down) return;
+    try {
+        in.container.reset();
+        runtime::remove_container(in.name, true);
+        create_container(in);
+        in.prepared = true;
+    } catch (const std::exception& e) {
+        // respawn() tries again from scratch and reports what fails then.
+        spdlog::warn("prepare the restart of \"{}\": {}", in.name, e.what());
+        in.container.reset();
+    }
 }
 
 void Supervisor::Impl::respawn(Instance& in) {
     if (in.stopping || shutting_down) return;
     try {
-        runtime::remove_container(in.name, true);
         event(in, "restart");
-        spawn(in);
+        if (!std::exchange(in.prepared, false)) {
+            in.container.reset();
+            if (runtime::find_container(in.name)) runtime::remove_container(in.name, true);
+            create_container(in);
+        }
+        start_container(in);
     } catch (const std::exception& e) {
         std::string msg = e.what();
         spdlog::error("restart container \"{}\": {}", in.name, msg);
@@ -350,6 +377,7 @@ void Supervisor::Impl::stop_instance(Instance& in, std::optional<std::chrono::mi
         in.status = "running";
     }
     in.restart_timer->cancel();
+    in.prepare_timer->cancel();
     if (in.checks) in.checks->stop();
     if (!in.container || !in.exit_watch) {  // never started, or already exited
         if (in.status == "restarting") in.status = "exited";
@@ -422,10 +450,18 @@ void Supervisor::Impl::publish_ports(Instance& in) {
         net::PortBinding b;
         b.protocol = p.protocol.empty() ? "tcp" : p.protocol;
         b.host_ip = p.host_ip.empty() ? "0.0.0.0" : p.host_ip;
-        b.host_port = first_port(p.published);
         b.container_ip = in.addresses.front().second;
         b.container_port = static_cast<uint16_t>(p.target);
-        auto proxy = std::make_unique<net::PortProxy>(io, pn.bridge->netns_fd(), b);
+        auto [first, last] = published_range(p.published);
+        std::unique_ptr<net::PortProxy> proxy;
+        for (uint32_t port = first; !proxy; ++port) {
+            b.host_port = static_cast<uint16_t>(port);
+            try {
+                proxy = std::make_unique<net::PortProxy>(io, pn.bridge->netns_fd(), b);
+            } catch (const std::exception&) {
+                if (port >= last) throw;  // the last candidate's error names the port
+            }
+        }
         supervise::PortBinding rec;
         rec.host_ip = b.host_ip;
         rec.host_port = proxy->bound_port();

@@ -48,6 +48,7 @@ struct Instance {
     std::unique_ptr<supervise::RestartManager> restart;
     std::unique_ptr<supervise::Timer> restart_timer;
     std::unique_ptr<supervise::Timer> kill_timer;
+    std::unique_ptr<supervise::Timer> prepare_timer;  // makes the next container in the backoff
     std::vector<std::unique_ptr<net::PortProxy>> proxies;
     std::vector<supervise::PortBinding> ports;
 
@@ -59,6 +60,7 @@ struct Instance {
     supervise::TimePoint started{};
     bool stopping = false;         // a manual stop / down is in progress or done
     bool kill_for_restart = false;  // restart_on_unhealthy killed it
+    bool prepared = false;          // `container` is the next run's, created, not started
     supervise::Duration restart_delay{};
     std::vector<std::function<void()>> on_exit_waiters;
 

@@ -189,12 +189,13 @@ model::Project decode_tree(const Node& root, const std::string& project_name, De
     return p;
 }
 
-model::Project decode_project(const ResolvedTree& tree, Diagnostics& diags) {
+model::Project decode_project(const ResolvedTree& tree, Diagnostics& diags,
+                              std::vector<std::filesystem::path>* files_named) {
     Diagnostics found;
     DecodeContext ctx{found, {}};
     model::Project p = decode_tree(tree.root, tree.project_name, ctx);
     p.working_dir = tree.project_dir;
-    NormalizeOptions opts{tree.project_dir, tree.environment};
+    NormalizeOptions opts{tree.project_dir, tree.environment, files_named};
     normalize_project(p, opts, ctx);
     validate_project(p, ctx.locations, found);
     // Reported in file order, whatever order the checks ran in.

@@ -10,8 +10,9 @@ namespace stk::load {
 // Decodes, normalises (defaults, absolute paths, env_file read) and validates (references,
 // container_name with replicas, duplicate published ports). Every problem found goes to `diags`
 // with file:line:col, field path and hint; throws LoadError with all of them when any is an
-// error.
-model::Project decode_project(const ResolvedTree& tree, Diagnostics& diags);
+// error. `files_named`, when set, receives the env_file and label_file paths (read or absent).
+model::Project decode_project(const ResolvedTree& tree, Diagnostics& diags,
+                              std::vector<std::filesystem::path>* files_named = nullptr);
 
 // Decoding alone: type checks and short/long forms, no defaults, no cross-references. Errors
 // go to ctx.diags; the returned model holds what could be decoded.

@@ -1,5 +1,7 @@
 #include "orchestrator/load/loader.hpp"
 
+#include <algorithm>
+
 #include "orchestrator/graph/project_graph.hpp"
 #include "orchestrator/load/decode.hpp"
 
@@ -34,11 +36,19 @@ LoadedProject load_project(const LoadOptions& options) {
     Diagnostics diags;
     LoadedProject out;
     out.tree = resolve_tree(options, diags);
-    out.project = decode_project(out.tree, diags);
+    std::vector<std::filesystem::path> named;
+    out.project = decode_project(out.tree, diags, &named);
     out.graph = graph::build_project_graph(out.project);
     check_cycles(out.graph, out.tree.root, diags);
     diags.throw_if_errors();
     out.warnings = diags.warnings();
+    out.inputs = out.tree.watched;
+    if (options.env_files.empty()) named.push_back(out.tree.project_dir / ".env");
+    for (auto& p : named) {
+        p = p.lexically_normal();
+        if (std::find(out.inputs.begin(), out.inputs.end(), p) == out.inputs.end())
+            out.inputs.push_back(std::move(p));
+    }
     return out;
 }
 

@@ -16,6 +16,11 @@ struct LoadedProject {
     ResolvedTree tree;
     graph::DependencyGraph graph;
     std::vector<Diagnostic> warnings;
+    // Every file whose content decides this project, absolute, no duplicates: the stack files,
+    // included and extended files, the .env or --env-file files, every service's env_file and
+    // label_file, and the project's .env when it is absent (saving one later changes the
+    // project). What `stack watch` watches.
+    std::vector<std::filesystem::path> inputs;
 };
 
 // Throws LoadError carrying every error found (file:line:col, field, what to change).

@@ -24,6 +24,7 @@ void read_env_files(model::Service& s, const NormalizeOptions& opt, DecodeContex
     for (size_t i = 0; i < s.env_file.size(); ++i) {
         const auto& ef = s.env_file[i];
         std::string path = absolute_path(ef.path, opt.project_dir, opt.environment);
+        if (opt.files_named) opt.files_named->push_back(path);
         std::error_code ec;
         if (!fs::exists(path, ec)) {
             if (ef.required) {
@@ -57,6 +58,7 @@ void read_label_files(model::Service& s, const NormalizeOptions& opt, DecodeCont
     model::StringMap from_files;
     for (const auto& lf : s.label_file) {
         std::string path = absolute_path(lf, opt.project_dir, opt.environment);
+        if (opt.files_named) opt.files_named->push_back(path);
         Diagnostics file_diags;
         Environment values = read_env_file(path, {}, file_diags);
         for (const auto& d : file_diags.errors()) {

@@ -2,6 +2,7 @@
 // Defaults filled as `docker compose config` fills them, resource names from keys, relative
 // paths made absolute against the project directory, env_file and label_file read.
 #include <filesystem>
+#include <vector>
 
 #include "orchestrator/load/decode_reader.hpp"
 #include "orchestrator/load/options.hpp"
@@ -12,6 +13,8 @@ namespace stk::load {
 struct NormalizeOptions {
     std::filesystem::path project_dir;  // absolute
     Environment environment;            // the interpolation environment (shell over .env)
+    // When set, receives the path of every env_file and label_file named, read or absent.
+    std::vector<std::filesystem::path>* files_named = nullptr;
 };
 
 // Idempotent: normalising a normalised project changes nothing. Unreadable required env files
