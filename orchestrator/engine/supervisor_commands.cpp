@@ -340,6 +340,7 @@ bool Supervisor::Impl::handle_command(const std::string& op, const nlohmann::jso
         in.restart = std::make_unique<supervise::RestartManager>(s->policy);
         in.restart_timer = std::make_unique<supervise::Timer>(io);
         in.kill_timer = std::make_unique<supervise::Timer>(io);
+        in.prepare_timer = std::make_unique<supervise::Timer>(io);
         s->instances.push_back(std::move(owned));
         one_offs[name] = std::move(s);
         try {
