@@ -110,7 +110,7 @@ void pull_images(const load::LoadedProject& loaded, const UpFlags& f, const Glob
 }
 
 int run_up(const GlobalOptions& g, const UpFlags& f) {
-    load::LoadOptions lo = absolute_load_options(g);
+    load::LoadOptions lo = g.absolute_load_options();
     load::LoadedProject loaded = load::load_project(lo);
     for (const auto& w : loaded.warnings) std::cerr << "warning: " << w.to_string() << '\n';
     for (const auto& svc : loaded.project.services)

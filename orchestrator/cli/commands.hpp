@@ -27,5 +27,17 @@ void register_export(CLI::App& app, CommandContext& ctx);
 void register_pull(CLI::App& app, CommandContext& ctx);
 void register_build(CLI::App& app, CommandContext& ctx);
 void register_watch(CLI::App& app, CommandContext& ctx);
+// The everyday commands (issue 6): cmd_lifecycle.cpp holds start/stop/restart/kill/pause/
+// unpause/rm/wait; each other one has its cmd_<name>.cpp.
+void register_lifecycle(CLI::App& app, CommandContext& ctx);
+void register_exec(CLI::App& app, CommandContext& ctx);
+void register_run(CLI::App& app, CommandContext& ctx);
+void register_top(CLI::App& app, CommandContext& ctx);
+void register_stats(CLI::App& app, CommandContext& ctx);
+void register_events(CLI::App& app, CommandContext& ctx);
+void register_port(CLI::App& app, CommandContext& ctx);
+void register_inspect(CLI::App& app, CommandContext& ctx);
+// Last: it lists every command registered before it.
+void register_completion(CLI::App& app, CommandContext& ctx);
 
 }  // namespace stk::cli

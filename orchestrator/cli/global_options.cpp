@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
+
 namespace stk::cli {
 
 load::LoadOptions GlobalOptions::load_options() const {
@@ -12,6 +14,17 @@ load::LoadOptions GlobalOptions::load_options() const {
     o.env_files = env_files;
     o.profiles = profiles;
     o.shell_env = load::process_environment();
+    return o;
+}
+
+load::LoadOptions GlobalOptions::absolute_load_options() const {
+    load::LoadOptions o = load_options();
+    auto cwd = std::filesystem::current_path();
+    if (o.working_dir.empty()) o.working_dir = cwd;
+    for (auto& f : o.files)
+        if (f != "-" && std::filesystem::path(f).is_relative()) f = (cwd / f).string();
+    if (o.project_directory && std::filesystem::path(*o.project_directory).is_relative())
+        o.project_directory = (cwd / *o.project_directory).string();
     return o;
 }
 

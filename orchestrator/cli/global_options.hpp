@@ -25,6 +25,8 @@ struct GlobalOptions {
 
     // The loader's options: these flags over the process environment.
     load::LoadOptions load_options() const;
+    // The same with absolute paths, for a supervisor whose working directory is "/".
+    load::LoadOptions absolute_load_options() const;
 };
 
 // Adds the global flags to the top-level app.

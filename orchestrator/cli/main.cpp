@@ -33,6 +33,15 @@ int main(int argc, char** argv) {
     register_pull(app, ctx);
     register_build(app, ctx);
     register_watch(app, ctx);
+    register_lifecycle(app, ctx);
+    register_exec(app, ctx);
+    register_run(app, ctx);
+    register_top(app, ctx);
+    register_stats(app, ctx);
+    register_events(app, ctx);
+    register_port(app, ctx);
+    register_inspect(app, ctx);
+    register_completion(app, ctx);
 
     try {
         app.parse(argc, argv);

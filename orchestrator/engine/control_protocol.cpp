@@ -46,7 +46,7 @@ void to_json(nlohmann::json& j, const UpOptions& v) {
                        {"force_recreate", v.force_recreate}, {"no_recreate", v.no_recreate},
                        {"no_deps", v.no_deps},       {"remove_orphans", v.remove_orphans},
                        {"wait", v.wait},             {"scale", v.scale},
-                       {"parallel", v.parallel}};
+                       {"parallel", v.parallel}, {"only_selected", v.only_selected}};
     if (v.wait_timeout) j["wait_timeout_ms"] = v.wait_timeout->count();
     if (v.timeout) j["timeout_ms"] = v.timeout->count();
 }
@@ -62,6 +62,7 @@ void from_json(const nlohmann::json& j, UpOptions& v) {
     v.wait = j.value("wait", false);
     v.scale = j.value("scale", std::map<std::string, int>{});
     v.parallel = j.value("parallel", 0);
+    v.only_selected = j.value("only_selected", false);
     if (j.contains("wait_timeout_ms")) v.wait_timeout = Ms(j["wait_timeout_ms"].get<int64_t>());
     if (j.contains("timeout_ms")) v.timeout = Ms(j["timeout_ms"].get<int64_t>());
 }

@@ -16,6 +16,8 @@
 //                                                -> {"ok":true,"lines":[...]} once every
 //                                                   container of the services was stopped
 //                                                   and started again (same configuration)
+//   start_services, stop_services, restart_services, kill, pause, unpause, rm, wait,
+//   run_prepare, run_release: the everyday commands (engine/supervisor_commands.cpp).
 // Errors: {"ok":false,"error":"text"}.
 #include <chrono>
 #include <filesystem>
@@ -46,6 +48,7 @@ struct UpOptions {
     std::map<std::string, int> scale;                // --scale svc=N
     std::optional<std::chrono::milliseconds> timeout;  // -t: stop grace for recreate
     int parallel = 0;                                // 0: no cap
+    bool only_selected = false;  // `services` is the selection even when empty (`run`)
 };
 
 void to_json(nlohmann::json& j, const UpOptions& v);

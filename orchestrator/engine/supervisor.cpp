@@ -156,7 +156,7 @@ void Supervisor::Impl::prepare_services(const model::Project& project) {
 }
 
 graph::DependencyGraph Supervisor::Impl::selected_graph() const {
-    if (opts.up.services.empty()) return loaded.graph;
+    if (opts.up.services.empty() && !opts.up.only_selected) return loaded.graph;
     if (!opts.up.no_deps) return loaded.graph.with_dependencies(opts.up.services);
     graph::DependencyGraph g;
     for (const auto& s : opts.up.services) g.add_node(s);
@@ -200,8 +200,18 @@ void Supervisor::Impl::visit_start(const std::string& node, graph::GraphWalker::
     if (shutting_down) return done(false, "the project is stopping");
     ServiceRuntime& s = *services.at(node);
     if (!s.instances.empty()) {  // kept by converge
-        for (const auto& in : s.instances)
-            report.lines.push_back(fmt::format("Container {}  Running", in->name));
+        for (const auto& in : s.instances) {
+            // Stopped by `stack stop`: `up` starts it again, as compose does.
+            bool started = false;
+            if (!opts.up.no_start && in->stopping && in->status == "exited") {
+                try {
+                    started = start_stopped(*in);
+                } catch (const std::exception& e) {
+                    return done(false, fmt::format("service \"{}\": {}", node, e.what()));
+                }
+            }
+            report.lines.push_back(fmt::format("Container {}  {}", in->name, started ? "Started" : "Running"));
+        }
         return done(true, {});
     }
     struct Pending {
@@ -468,6 +478,7 @@ void Supervisor::Impl::finish_shutdown(bool remove_all, bool volumes,
             if (opts.attached) print_line(fmt::format("Container {}  Stopped", in->name));
             remove_instance(*in, errors);
         }
+    remove_one_offs(errors);
     for (auto& [key, n] : networks) destroy_project_network(n, loaded.project.name);
     networks.clear();
     remove_project_volumes(loaded.project.name, &loaded.project, volumes, errors);
@@ -500,8 +511,9 @@ supervise::ProjectState Supervisor::Impl::snapshot() const {
             r.service = name;
             r.index = in->index;
             r.config_hash = s->hash;
-            r.pid = in->status == "running" ? in->pid : 0;
-            r.pid_start_time = in->status == "running" ? in->pid_start_time : 0;
+            const bool live = in->status == "running" || in->status == "paused";
+            r.pid = live ? in->pid : 0;
+            r.pid_start_time = live ? in->pid_start_time : 0;
             r.status = in->status;
             r.exit_code = in->exit_code;
             r.restart_count = in->restart->restart_count();
@@ -566,6 +578,7 @@ void Supervisor::Impl::handle_request(const nlohmann::json& req, ControlServer::
                 reply(j, {});
             });
         }
+        if (handle_command(op, req, reply)) return;
         reply(error_reply(fmt::format("unknown op \"{}\"", op)), {});
     } catch (const std::exception& e) {
         reply(error_reply(e.what()), {});

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "orchestrator/engine/control_server.hpp"
+#include "orchestrator/engine/event_log.hpp"
 #include "orchestrator/engine/project_network.hpp"
 #include "orchestrator/engine/supervisor.hpp"
 #include "orchestrator/engine/supervisor_types.hpp"
@@ -74,6 +75,18 @@ struct Supervisor::Impl {
     void publish_ports(Instance& in);
     void write_etc_files(Instance& in);
     void set_dns(Instance& in);
+    void plumb_network(Instance& in);
+
+    // supervisor_commands.cpp: start, stop, restart, kill, pause, unpause, rm, wait and the
+    // network of `run`'s one-off containers. False when `op` is not one of them.
+    bool handle_command(const std::string& op, const nlohmann::json& req,
+                        ControlServer::Reply& reply);
+    void event(const Instance& in, const std::string& action,
+               std::map<std::string, std::string> attributes = {});
+    void notify_waits();
+    // `start`: a stopped (or never started) instance runs again; false when it already runs.
+    bool start_stopped(Instance& in);  // an instance exited: answer the `wait` requests that are complete
+    void remove_one_offs(std::vector<std::string>& errors);
 
     boost::asio::io_context io;
     load::LoadedProject loaded;
@@ -101,6 +114,15 @@ struct Supervisor::Impl {
     std::optional<int> abort_code;  // exit code decided by an abort condition
     std::vector<std::string> orphans;
     int exit_code = 0;
+
+    EventLog events{events_file(loaded.project.name)};
+    struct PendingWait {
+        std::vector<std::string> containers;
+        ControlServer::Reply reply;
+    };
+    std::vector<PendingWait> waits;
+    // `run`'s one-off containers (created by the CLI, networked here), by container name.
+    std::map<std::string, std::unique_ptr<ServiceRuntime>> one_offs;
     std::unique_ptr<watch::WatchTarget> watch_target;    // after the members it reaches
     std::unique_ptr<watch::WatchSession> watch_session;  // destroyed first
 };

@@ -74,43 +74,48 @@ void Supervisor::Impl::create_instance(ServiceRuntime& s, int index) {
         prefixer.add(in.name);
         if (runtime::find_container(in.name)) runtime::remove_container(in.name, true);
 
-        const auto& svc = s.service;
-        if (svc.network_mode.empty()) {
-            std::string ns = container_netns_name(in.name);
-            if (net::NetNamespace::exists(ns)) net::NetNamespace::open(ns).destroy();
-            in.netns.emplace(net::NetNamespace::create(ns));
-            // Veths in priority order (higher first), then by name, as compose does.
-            std::vector<std::pair<std::string, const model::ServiceNetwork*>> order;
-            for (const auto& [key, sn] : svc.networks) order.emplace_back(key, &sn);
-            std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
-                return a.second->priority.value_or(0) > b.second->priority.value_or(0);
-            });
-            for (size_t i = 0; i < order.size(); ++i) {
-                const auto& [key, sn] = order[i];
-                ProjectNetwork& pn = networks.at(key);
-                uint32_t addr = 0;
-                if (!sn->ipv4_address.empty()) {
-                    auto parsed = net::parse_ipv4(sn->ipv4_address);
-                    if (!parsed)
-                        throw Error(fmt::format("ipv4_address \"{}\" is not an IPv4 address",
-                                                sn->ipv4_address));
-                    addr = pn.addresses->reserve(in.name, *parsed);
-                } else {
-                    addr = pn.addresses->allocate(in.name);
-                }
-                auto veth = pn.bridge->attach(in.netns->fd(), fmt::format("eth{}", i), addr, i == 0);
-                veth.commit();  // the pair goes with the container's namespace
-                in.addresses.emplace_back(key, addr);
-            }
-        } else if (svc.network_mode != "host" && svc.network_mode != "none") {
-            throw Error(fmt::format("network_mode \"{}\" is not supported (host, none)",
-                                    svc.network_mode));
-        }
+        plumb_network(in);
         write_etc_files(in);
         set_dns(in);
         create_container(in);
     });
     save_state();
+}
+
+// The container's network namespace, one veth per network (addresses kept across restarts).
+void Supervisor::Impl::plumb_network(Instance& in) {
+    const auto& svc = in.service->service;
+    if (svc.network_mode.empty()) {
+        std::string ns = container_netns_name(in.name);
+        if (net::NetNamespace::exists(ns)) net::NetNamespace::open(ns).destroy();
+        in.netns.emplace(net::NetNamespace::create(ns));
+        // Veths in priority order (higher first), then by name, as compose does.
+        std::vector<std::pair<std::string, const model::ServiceNetwork*>> order;
+        for (const auto& [key, sn] : svc.networks) order.emplace_back(key, &sn);
+        std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+            return a.second->priority.value_or(0) > b.second->priority.value_or(0);
+        });
+        for (size_t i = 0; i < order.size(); ++i) {
+            const auto& [key, sn] = order[i];
+            ProjectNetwork& pn = networks.at(key);
+            uint32_t addr = 0;
+            if (!sn->ipv4_address.empty()) {
+                auto parsed = net::parse_ipv4(sn->ipv4_address);
+                if (!parsed)
+                    throw Error(fmt::format("ipv4_address \"{}\" is not an IPv4 address",
+                                            sn->ipv4_address));
+                addr = pn.addresses->reserve(in.name, *parsed);
+            } else {
+                addr = pn.addresses->allocate(in.name);
+            }
+            auto veth = pn.bridge->attach(in.netns->fd(), fmt::format("eth{}", i), addr, i == 0);
+            veth.commit();  // the pair goes with the container's namespace
+            in.addresses.emplace_back(key, addr);
+        }
+    } else if (svc.network_mode != "host" && svc.network_mode != "none") {
+        throw Error(fmt::format("network_mode \"{}\" is not supported (host, none)",
+                                svc.network_mode));
+    }
 }
 
 void Supervisor::Impl::write_etc_files(Instance& in) {
@@ -187,6 +192,7 @@ void Supervisor::Impl::create_container(Instance& in) {
     };
     in.out = std::make_unique<LogPump>(io, std::move(out_r), "stdout", sink);
     in.err = std::make_unique<LogPump>(io, std::move(err_r), "stderr", sink);
+    event(in, "create");
 }
 
 void Supervisor::Impl::start_container(Instance& in) {
@@ -203,6 +209,7 @@ void Supervisor::Impl::start_container(Instance& in) {
     in.pid_start_time = in.container->state().pid_start_time;
     in.status = "running";
     s.started = true;
+    event(in, "start");
     if (s.health.enabled()) {
         if (in.checks) in.checks->stop();
         if (!in.monitor) {
@@ -302,6 +309,9 @@ void Supervisor::Impl::on_service_exit(Instance& in, int code) {
     in.finished_at = wall_ns(now);
     in.pid = 0;
     in.status = "exited";
+    if (st->oom_killed) event(in, "oom");
+    event(in, "die", {{"exitCode", std::to_string(code)}});
+    notify_waits();
     ServiceRuntime& s = *in.service;
     if (!s.exited) s.exited = std::make_pair(in.name, code);
     if (opts.attached && !in.stopping)
@@ -353,6 +363,7 @@ void Supervisor::Impl::respawn(Instance& in) {
         return;
     }
     try {
+        event(in, "restart");
         if (!std::exchange(in.prepared, false)) {
             in.container.reset();
             if (runtime::find_container(in.name)) runtime::remove_container(in.name, true);
@@ -373,6 +384,7 @@ void Supervisor::Impl::respawn(Instance& in) {
 void Supervisor::Impl::on_health(Instance& in, supervise::HealthStatus to,
                                  const supervise::ProbeResult& cause) {
     ServiceRuntime& s = *in.service;
+    event(in, fmt::format("health_status: {}", supervise::to_string(to)));
     if (to == supervise::HealthStatus::Healthy) {
         s.healthy = true;
     } else if (to == supervise::HealthStatus::Unhealthy) {
@@ -401,6 +413,10 @@ void Supervisor::Impl::stop_instance(Instance& in, std::optional<std::chrono::mi
                                      bool kill, std::function<void()> done) {
     in.stopping = true;
     in.restart->manual_stop();
+    if (in.status == "paused") {  // a frozen process would never see the stop signal
+        in.container->unpause();
+        in.status = "running";
+    }
     in.restart_timer->cancel();
     in.prepare_timer->cancel();
     if (in.checks) in.checks->stop();
@@ -445,6 +461,8 @@ void Supervisor::Impl::remove_instance(Instance& in, std::vector<std::string>& e
     in.report_watch.reset();
     in.out.reset();
     in.err.reset();
+    if (in.status == "paused")
+        attempt("unpause", [&] { in.container->unpause(); });  // a frozen task cannot die
     in.container.reset();
     attempt("remove", [&] {
         if (runtime::find_container(in.name)) runtime::remove_container(in.name, true);
@@ -461,6 +479,7 @@ void Supervisor::Impl::remove_instance(Instance& in, std::vector<std::string>& e
     }
     std::error_code ec;
     fs::remove_all(in.dir, ec);
+    event(in, "destroy");
 }
 
 void Supervisor::Impl::publish_ports(Instance& in) {

@@ -76,8 +76,11 @@ void Supervisor::Impl::restart_services(const std::vector<std::string>& names,
                 in->stopping = false;
                 in->restart->manual_start();
                 try {
+                    in->prepared = false;
+                    in->container.reset();
                     runtime::remove_container(in->name, true);
-                    spawn(*in);
+                    create_container(*in);
+                    start_container(*in);
                     r.lines.push_back(fmt::format("Container {}  Restarted", in->name));
                 } catch (const std::exception& e) {
                     std::string msg = fmt::format("restart container \"{}\": {}", in->name, e.what());

@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/signalfd.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -63,10 +65,25 @@ void bridge_pty(int master, int stop_fd) {
     }
     int flags = ::fcntl(master, F_GETFL);
     ::fcntl(master, F_SETFL, flags | O_NONBLOCK);
-    pollfd fds[3] = {{master, POLLIN, 0}, {0, POLLIN, 0}, {stop_fd, POLLIN, 0}};
+    // A resize of the local terminal (SIGWINCH) is copied to the pty, whose kernel side then
+    // signals the inner foreground process group.
+    sigset_t winch, saved_mask;
+    sigemptyset(&winch);
+    sigaddset(&winch, SIGWINCH);
+    ::sigprocmask(SIG_BLOCK, &winch, &saved_mask);
+    UniqueFd resize(raw ? ::signalfd(-1, &winch, SFD_CLOEXEC | SFD_NONBLOCK) : -1);
+    pollfd fds[4] = {{master, POLLIN, 0}, {0, POLLIN, 0}, {stop_fd, POLLIN, 0},
+                     {resize.get(), POLLIN, 0}};
     char buf[8192];
     for (;;) {
-        if (::poll(fds, 3, -1) < 0) {
+        if (fds[3].revents & POLLIN) {
+            signalfd_siginfo info{};
+            while (::read(resize.get(), &info, sizeof info) == sizeof info) {
+            }
+            winsize ws{};
+            if (::ioctl(0, TIOCGWINSZ, &ws) == 0) ::ioctl(master, TIOCSWINSZ, &ws);
+        }
+        if (::poll(fds, 4, -1) < 0) {
             if (errno == EINTR) continue;
             break;
         }
@@ -86,6 +103,7 @@ void bridge_pty(int master, int stop_fd) {
         }
     }
     if (raw) ::tcsetattr(0, TCSANOW, &saved);
+    ::sigprocmask(SIG_SETMASK, &saved_mask, nullptr);
 }
 
 }  // namespace stk::runtime

@@ -1,0 +1,50 @@
+#pragma once
+// What the everyday commands share: the project they act on, its state on disk, its containers
+// by service, and requests to its supervisor.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "orchestrator/supervise/state/project_state.hpp"
+
+namespace stk::cli {
+
+struct GlobalOptions;
+
+// The project's state, or Error "project X is not running" (compose's exit code 1).
+supervise::ProjectState require_state(const std::string& project);
+
+// The records of `service`'s containers, by index; Error naming the service when it has none.
+std::vector<supervise::ContainerRecord> service_containers(const supervise::ProjectState& state,
+                                                           const std::string& service);
+
+// Replica `index` of `service` (docker compose's --index, from 1).
+supervise::ContainerRecord service_container(const supervise::ProjectState& state,
+                                             const std::string& service, int index);
+
+// A container name or a service name (its first replica).
+supervise::ContainerRecord container_or_service(const supervise::ProjectState& state,
+                                                const std::string& name);
+
+// The containers of `services` (all when empty) whose process runs, with their cgroup name.
+struct RunningContainer {
+    std::string name;
+    std::string service;
+    std::string cgroup;
+};
+std::vector<RunningContainer> running_containers(const supervise::ProjectState& state,
+                                                 const std::vector<std::string>& services);
+
+// Sends one request to the project's supervisor; Error "project X is not running" when none
+// listens.
+nlohmann::json supervisor_request(const std::string& project, const nlohmann::json& request,
+                                  std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+
+// Prints a reply's "lines" (stdout, indented as compose does) and its error (stderr); the
+// command's exit code: 0, or 1 when the reply is not ok.
+int print_reply(const nlohmann::json& reply);
+
+}  // namespace stk::cli
