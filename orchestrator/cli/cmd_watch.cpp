@@ -1,10 +1,10 @@
 // `stack watch`: keeps a running project converged to its files and syncs develop.watch
 // sources (orchestrator/watch). Starts the project in the background first unless --no-up;
 // Ctrl-C stops watching, never the stack.
-#include <iostream>
+#include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
+#include <iostream>
 
 #include "orchestrator/cli/absolute_load.hpp"
 #include "orchestrator/cli/commands.hpp"
@@ -42,8 +42,8 @@ int run_watch(const GlobalOptions& g, const WatchFlags& f) {
     if (g.parallel > 0) up.parallel = g.parallel;
     if (!supervisor_running(project)) {
         if (f.no_up)
-            throw Error(fmt::format("project \"{}\" is not running (drop --no-up to start it)",
-                                    project));
+            throw Error(
+                fmt::format("project \"{}\" is not running (drop --no-up to start it)", project));
         auto report =
             engine::launch_detached_supervisor(project, engine::supervise_request(lo, up));
         for (const auto& l : report.lines) std::cout << " " << l << '\n';
