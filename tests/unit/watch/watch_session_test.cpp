@@ -152,12 +152,12 @@ TEST_CASE("watch session: a broken save converges nothing; the fix converges wha
     CHECK(text.find(" Container x  Recreated") != std::string::npos);
 }
 
-TEST_CASE("watch session: an unchanged save does nothing; an env_file edit converges") {
-    Rig r("services:\n  a:\n    image: busybox\n    env_file: [a.env]\n");
+TEST_CASE("watch session: an optional env_file that appears converges; an unchanged save does nothing") {
+    Rig r("services:\n  a:\n    image: busybox\n    env_file: [{path: a.env, required: false}]\n");
     r.save("X=1\n", "a.env");
     REQUIRE(r.await("watch: converged in", 1));
     CHECK(r.target->converges.size() == 1);
-    r.save("services:\n  a:\n    image: busybox\n    env_file: [a.env]\n");
+    r.save("services:\n  a:\n    image: busybox\n    env_file: [{path: a.env, required: false}]\n");
     REQUIRE(r.await("watch: nothing to change", 1));
     CHECK(r.target->converges.size() == 1);
     // A file the project does not read changes nothing, even in the same directory.
