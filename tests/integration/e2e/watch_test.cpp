@@ -56,8 +56,8 @@ long long await_line(const Project& p, const std::string& tag, const std::string
 
 // The environment of the service: the first child of the container's init (`pid`).
 std::string service_environ(int pid) {
-    std::string children = e2e::slurp("/proc/" + std::to_string(pid) + "/task/" +
-                                      std::to_string(pid) + "/children");
+    std::string children =
+        e2e::slurp("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
     std::string first = children.substr(0, children.find(' '));
     return first.empty() ? "" : e2e::slurp("/proc/" + first + "/environ");
 }
@@ -78,7 +78,7 @@ struct Interrupt {
 
 }  // namespace
 
-TEST_CASE("up --watch: edit, add, remove, broken save, fix; only what changed is touched") {
+TEST_CASE("up --watch: edit, add, remove, broken save, fix - only what changed is touched") {
     const std::string head = "services:\n";
     const std::string a = service("a");
     auto b = [](const std::string& v) {
@@ -196,7 +196,7 @@ TEST_CASE("up --watch: develop.watch syncs files into the container and restarts
     std::printf("watch e2e: develop restart: save to running %lld ms\n", ms);
 }
 
-TEST_CASE("stack watch follows a detached project; Ctrl-C leaves it running") {
+TEST_CASE("stack watch follows a detached project - Ctrl-C leaves it running") {
     auto b = [](const std::string& v) {
         return service("b", "    environment: {V: \"" + v +
                                 "\"}\n"

@@ -40,7 +40,7 @@ std::string read(const fs::path& p) {
 
 }  // namespace
 
-TEST_CASE("container sync: a file lands with its mode, parents created; deletion propagates") {
+TEST_CASE("container sync: a file lands with its mode, parents created - deletion propagates") {
     Dir d;
     auto root = d.root();
     write_file(d.path / "host/run.sh", "echo hi\n");

@@ -22,7 +22,7 @@ DevelopRule rule(DevelopAction a, std::vector<std::string> ignore = {},
 
 }  // namespace
 
-TEST_CASE("develop rules: paths under `path` map under `target`; others are not taken") {
+TEST_CASE("develop rules: paths under `path` map under `target` - others are not taken") {
     auto r = rule(DevelopAction::Sync);
     CHECK(sync_target(r, "/p/src/index.js") == "/app/index.js");
     CHECK(sync_target(r, "/p/src/lib/a/b.js") == "/app/lib/a/b.js");

@@ -66,7 +66,7 @@ TEST_CASE("file watcher: a file replaced by rename is reported, its neighbours a
     CHECK_FALSE(batches[0].overflow);
 }
 
-TEST_CASE("file watcher: writes within the quiet window are one batch; deletion is reported") {
+TEST_CASE("file watcher: writes within the quiet window are one batch - deletion is reported") {
     Rig r({80ms, 2000ms});
     auto& d = r.d;
     auto& w = r.w;
@@ -115,7 +115,7 @@ TEST_CASE("file watcher: a tree reports files in directories created after the w
     CHECK(batches[0].paths.count(d.path / "src/new/deeper/x.txt") == 1);
 }
 
-TEST_CASE("file watcher: watch() replaces the set; a continuous stream still delivers") {
+TEST_CASE("file watcher: watch() replaces the set - a continuous stream still delivers") {
     Rig r({50ms, 150ms});
     auto& d = r.d;
     auto& w = r.w;

@@ -130,7 +130,7 @@ const char* kTwo =
 
 }  // namespace
 
-TEST_CASE("watch session: a broken save converges nothing; the fix converges what changed") {
+TEST_CASE("watch session: a broken save converges nothing - the fix converges what changed") {
     Rig r(kTwo);
     r.save("services:\n  a:\n    image: busybox\n  b:\n    image: [busybox\n");
     REQUIRE(r.await("watch: not applied", 1));
@@ -152,7 +152,8 @@ TEST_CASE("watch session: a broken save converges nothing; the fix converges wha
     CHECK(text.find(" Container x  Recreated") != std::string::npos);
 }
 
-TEST_CASE("watch session: an optional env_file that appears converges; an unchanged save does nothing") {
+TEST_CASE(
+    "watch session: an optional env_file that appears converges - an unchanged save does nothing") {
     Rig r("services:\n  a:\n    image: busybox\n    env_file: [{path: a.env, required: false}]\n");
     r.save("X=1\n", "a.env");
     REQUIRE(r.await("watch: converged in", 1));
