@@ -191,3 +191,24 @@ TEST_CASE("watch session: develop.watch restart follows its path and ignore patt
     write_file(r.dir.path / "late/x", "x");
     REQUIRE(r.await("watch: restarted service a", 3));
 }
+
+TEST_CASE("watch session: initial_sync takes the rule's files once, at the start") {
+    Rig r(
+        "services:\n  a:\n    image: busybox\n    develop:\n      watch:\n"
+        "        - {path: ./src, target: /app, action: sync+restart, initial_sync: true}\n",
+        {"src"});
+    REQUIRE(r.lines.empty());  // the rule's directory was empty when the session started
+    write_file(r.dir.path / "src/a.js", "x");
+    REQUIRE(r.await("has no running container", 1));
+    REQUIRE(r.await("watch: restarted service a", 1));
+
+    // A second session over the same files syncs them at once, and restarts nothing for it.
+    WatchSessionOptions wo;
+    wo.load = r.options();
+    wo.print = [&](const std::string& l) { r.lines.push_back(l); };
+    WatchSession again(r.io, wo, *r.target, *r.loaded);
+    again.start();
+    CHECK(r.count("has no running container") == 2);
+    r.io.run_for(100ms);
+    CHECK(r.target->restarts.size() == 1);
+}
