@@ -230,12 +230,8 @@ Container Container::create(const ContainerSpec& spec) {
         with_context("join the cgroup", [&] { impl->cgroup->add_process(child.pid); });
         if (!sync_send(impl->sync.get(), SyncType::Go))
             throw Error("the container's first process died before setup");
-        auto reply = sync_receive(impl->sync.get());
-        if (!reply) throw Error("the container's first process died during setup");
-        if (reply->type == SyncType::Failed) throw child_failure(*reply);
-        if (reply->type != SyncType::Ready)
-            throw Error(fmt::format("unexpected \"{}\" during setup", sync_type_name(reply->type)));
-
+        // The state is recorded while the child sets up (on failure the directory holding it
+        // goes with remove_dirs), so it is not on the path between Ready and start().
         ContainerState& st = impl->state;
         st.name = spec.name;
         st.status = Status::Created;
@@ -257,6 +253,11 @@ Container Container::create(const ContainerSpec& spec) {
         st.stop_signal = spec.process.stop_signal;
         st.stop_grace = spec.process.stop_grace;
         write_state(st);
+        auto reply = sync_receive(impl->sync.get());
+        if (!reply) throw Error("the container's first process died during setup");
+        if (reply->type == SyncType::Failed) throw child_failure(*reply);
+        if (reply->type != SyncType::Ready)
+            throw Error(fmt::format("unexpected \"{}\" during setup", sync_type_name(reply->type)));
 
         kill_child.dismiss();
         reap_copier.dismiss();
@@ -271,11 +272,12 @@ void Container::start() {
         if (impl_->state.status != Status::Created) throw Error("it is not in the created state");
         if (!sync_send(impl_->sync.get(), SyncType::Start))
             throw Error("the container's first process has exited");
-        auto reply = sync_receive(impl_->sync.get());
-        if (!reply) throw Error("the container's first process exited before the command ran");
+        // Recorded while PID 1 starts the command rather than after.
         impl_->state.started_at = rfc3339_now();
         impl_->state.status = Status::Running;
         impl_->save();
+        auto reply = sync_receive(impl_->sync.get());
+        if (!reply) throw Error("the container's first process exited before the command ran");
         if (reply->type == SyncType::Failed) throw child_failure(*reply);
         if (reply->type != SyncType::Started)
             throw Error(fmt::format("unexpected \"{}\" at start", sync_type_name(reply->type)));
@@ -285,6 +287,13 @@ void Container::start() {
 const std::string& Container::name() const { return impl_->state.name; }
 pid_t Container::pid() const { return impl_->state.pid; }
 int Container::pidfd() const { return impl_->pidfd.get(); }
+int Container::report_fd() const { return impl_->sync.get(); }
+
+std::optional<ExitStatus> Container::service_exit() {
+    if (!impl_->service_exit && !impl_->exit) impl_->drain_sync();
+    return impl_->service_exit;
+}
+
 int Container::tty_master() const { return impl_->tty_master.get(); }
 const ContainerState& Container::state() const { return impl_->state; }
 std::chrono::milliseconds Container::stop_grace() const { return impl_->spec.process.stop_grace; }

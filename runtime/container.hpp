@@ -96,6 +96,11 @@ public:
     const std::string& name() const;
     pid_t pid() const;
     int pidfd() const;  // readable once PID 1 has exited (for event loops)
+    // Readable when PID 1 reports: it tells the service's exit before its own exit (and the
+    // namespace teardown) completes, so a restart can be scheduled the moment the service ends.
+    int report_fd() const;
+    // Reads PID 1's pending reports; the service's exit status once it was reported.
+    std::optional<ExitStatus> service_exit();
     std::filesystem::path netns_path() const;  // /proc/<pid>/ns/net, or the joined one
     int tty_master() const;  // the pty master when spec.process.tty, else -1 (owned here)
     const ContainerState& state() const;

@@ -8,21 +8,22 @@ packages=(
   libboost-dev libboost-filesystem-dev libboost-system-dev   # Asio, Process
   libspdlog-dev libfmt-dev             # logging and formatting
   libnl-3-dev libnl-route-3-dev        # netlink: bridges, veths, addresses, routes
-  libnftables-dev                      # egress masquerade inside a stack network's namespace
+  libnftables-dev                      # egress masquerade (header; libnftables is dlopen()ed)
   libseccomp-dev libcap-dev            # the container's seccomp filter and capabilities
   nlohmann-json3-dev                   # JSON output and state files
-  libssl-dev                           # SHA-256 of the service config hash (libcrypto)
+  libssl-dev                           # SHA-256 of the config hash, TLS (libcrypto.a: static)
   libcli11-dev                         # the command line
   libarchive-dev                       # image layers: tar with gzip/zstd, whiteouts, xattrs
   catch2                               # tests
   clang libclang-rt-14-dev             # the loader fuzz target (libFuzzer)
   busybox-static                       # the demo's and the tests' minimal root filesystem
   keyutils                             # container tests: keyctl must fail inside (seccomp)
-  iproute2 python3 procps time bc      # tests inspect links and namespaces; the demo serves HTTP
+  iproute2 python3 procps time bc      # tests inspect links and namespaces; demo HTTP; bench timing
   docker-registry skopeo               # image tests: a real registry on loopback, images pushed to it
   podman                               # export/build tests: manifests and saved images run in podman
   tmux                                 # exec tests drive an interactive shell through a pseudo-terminal
   nodejs                               # the Kubernetes manifest validator (ajv on kubernetes-types)
+  netcat-openbsd                       # k8s smoke image: an nc with -z for the init-container waits (busybox-static has none)
 )
 missing=()
 for p in "${packages[@]}"; do

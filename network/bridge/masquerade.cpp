@@ -1,9 +1,8 @@
 #include "network/bridge/masquerade.hpp"
 
-#include <nftables/libnftables.h>
-
 #include <memory>
 
+#include "network/bridge/nftables_api.hpp"
 #include "network/netns/net_namespace.hpp"
 #include "runtime/sys/error.hpp"
 
@@ -17,14 +16,17 @@ void install_masquerade(int netns_fd, const Subnet& subnet, const std::string& o
         "add chain ip stk_egress postrouting { type nat hook postrouting priority srcnat; }\n"
         "add rule ip stk_egress postrouting ip saddr " +
         subnet.to_string() + " oifname \"" + out_ifname + "\" masquerade\n";
+    const NftablesApi* api = nullptr;
+    with_context(what, [&] { api = &nftables_api(); });
+    const NftablesApi& nft = *api;
     in_netns(netns_fd, [&] {
         // The context's netlink socket belongs to the namespace current when it is made.
-        std::unique_ptr<nft_ctx, void (*)(nft_ctx*)> ctx(nft_ctx_new(NFT_CTX_DEFAULT),
-                                                         nft_ctx_free);
+        std::unique_ptr<nft_ctx, void (*)(nft_ctx*)> ctx(nft.ctx_new(NFT_CTX_DEFAULT),
+                                                         nft.ctx_free);
         if (!ctx) throw Error(what + ": cannot create an nftables context");
-        nft_ctx_buffer_error(ctx.get());
-        if (nft_run_cmd_from_buffer(ctx.get(), rules.c_str()) != 0) {
-            const char* text = nft_ctx_get_error_buffer(ctx.get());
+        nft.ctx_buffer_error(ctx.get());
+        if (nft.run_cmd_from_buffer(ctx.get(), rules.c_str()) != 0) {
+            const char* text = nft.ctx_get_error_buffer(ctx.get());
             throw Error(what + ": " + (text && *text ? text : "nftables refused the rule"));
         }
     });

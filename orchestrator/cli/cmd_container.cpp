@@ -16,6 +16,7 @@
 #include <random>
 
 #include "orchestrator/cli/commands.hpp"
+#include "orchestrator/cli/userns_options.hpp"
 #include "runtime/container.hpp"
 #include "runtime/process/pty.hpp"
 #include "runtime/state/state_store.hpp"
@@ -35,7 +36,7 @@ struct RunOptions {
     std::vector<std::string> layers;
     std::string name, hostname, workdir, user, network = "none", shm_size, memory, memory_swap;
     std::vector<std::string> env, volumes, tmpfs, cap_add, cap_drop, security_opts, ulimits,
-        sysctls, labels;
+        sysctls, labels, uidmap, gidmap;
     int64_t pids_limit = 0;
     double cpus = 0;
     bool privileged = false, read_only = false, init = false, rm = false, detach = false,
@@ -204,6 +205,7 @@ ContainerSpec build_spec(const RunOptions& o) {
         spec.network.mode = NetworkSpec::Mode::Join;
         spec.network.netns_path = o.network;
     } else throw Error(fmt::format("unsupported network \"{}\": none, host or a netns path", o.network));
+    apply_userns_options(o.uidmap, o.gidmap, spec);
     return spec;
 }
 
@@ -359,6 +361,10 @@ void register_container_run(CLI::App& parent, CommandContext& ctx) {
     add_vector(cmd, "--ulimit", o->ulimits, "NAME=SOFT[:HARD]");
     add_vector(cmd, "--sysctl", o->sysctls, "Namespaced sysctl K=V");
     add_vector(cmd, "-l,--label", o->labels, "Label K=V");
+    add_vector(cmd, "--uidmap", o->uidmap,
+               "User namespace: CONTAINER_UID:HOST_UID:COUNT (repeatable; podman's syntax)");
+    add_vector(cmd, "--gidmap", o->gidmap,
+               "User namespace: CONTAINER_GID:HOST_GID:COUNT (default: as --uidmap)");
     cmd->add_option("--stop-signal", o->stop_signal, "Signal to stop the container (TERM)");
     cmd->add_option("--stop-timeout", o->stop_timeout, "Seconds before SIGKILL on stop (10)");
     cmd->add_flag("--rm", o->rm, "Remove the container when it exits");

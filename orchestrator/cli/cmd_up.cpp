@@ -10,13 +10,16 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "image/registry/progress.hpp"
 #include "orchestrator/cli/absolute_load.hpp"
 #include "orchestrator/cli/commands.hpp"
 #include "orchestrator/cli/global_options.hpp"
+#include "orchestrator/cli/project_build.hpp"
 #include "orchestrator/cli/watch_client.hpp"
 #include "orchestrator/engine/container_spec_builder.hpp"
 #include "orchestrator/engine/control_protocol.hpp"
 #include "orchestrator/engine/detached_launch.hpp"
+#include "orchestrator/engine/image_pull.hpp"
 #include "orchestrator/engine/supervisor.hpp"
 #include "orchestrator/load/loader.hpp"
 #include "orchestrator/plan/observe.hpp"
@@ -44,6 +47,9 @@ struct UpFlags {
     bool no_color = false;
     bool no_log_prefix = false;
     bool dry_run = false;
+    std::string pull;  // "" (each service's pull_policy), always, missing, never
+    bool build = false;
+    bool no_build = false;
     bool watch = false;
     std::vector<std::string> services;
 };
@@ -90,6 +96,19 @@ void print_dry_run(const load::LoadedProject& loaded, const engine::UpOptions& u
     std::cout << p.to_string();
 }
 
+// Pulls what the services' pull_policy (or --pull) asks for, before anything is started.
+void pull_images(const load::LoadedProject& loaded, const UpFlags& f, const GlobalOptions& g) {
+    auto services = engine::image_services(loaded.project, loaded.graph, f.services, f.no_deps);
+    std::optional<engine::PullPolicy> policy;
+    if (!f.pull.empty()) policy = engine::parse_pull_policy(f.pull);
+    image::ImageStore store;
+    auto items = engine::plan_up_pulls(services, policy, [&](const image::Reference& r) {
+        return store.find(r).has_value();
+    });
+    auto progress = image::registry::make_progress(g.progress, stderr);
+    engine::run_pulls(items, *progress, /*keep_going=*/false);
+}
+
 int run_up(const GlobalOptions& g, const UpFlags& f) {
     load::LoadOptions lo = absolute_load_options(g);
     load::LoadedProject loaded = load::load_project(lo);
@@ -104,8 +123,16 @@ int run_up(const GlobalOptions& g, const UpFlags& f) {
         print_dry_run(loaded, up);
         return 0;
     }
+    pull_images(loaded, f, g);
     const std::string project = loaded.project.name;
     lo.project_name = project;
+
+    // Images of `build:` services first (--build, or missing and pull_policy allows it).
+    if (!f.no_build) {
+        int code = build_project_services(loaded.project, {}, engine::ServiceBuildOptions{}, false,
+                                          true, f.build);
+        if (code != 0) return code;
+    }
 
     // A supervisor already runs the project: it converges to the new file.
     nlohmann::json converge{{"op", "converge"},
@@ -174,6 +201,11 @@ void register_up(CLI::App& app, CommandContext& ctx) {
     cmd->add_flag("--no-color", f->no_color, "Monochrome output");
     cmd->add_flag("--no-log-prefix", f->no_log_prefix, "No name prefix on log lines");
     cmd->add_flag("--dry-run", f->dry_run, "Print the plan and exit");
+    cmd->add_option("--pull", f->pull, "Pull images: always, missing, never (default: each "
+                                       "service's pull_policy)")
+        ->check(CLI::IsMember({"always", "missing", "never"}));
+    cmd->add_flag("--build", f->build, "Build images before starting containers");
+    cmd->add_flag("--no-build", f->no_build, "Do not build an image, even when missing");
     cmd->add_flag("-w,--watch", f->watch,
                   "Follow the stack files and develop.watch sources: converge on every save");
     cmd->add_option("services", f->services, "Services to start (default: all)");

@@ -23,6 +23,9 @@ void register_supervise(CLI::App& app, CommandContext& ctx);
 void register_ps(CLI::App& app, CommandContext& ctx);
 void register_logs(CLI::App& app, CommandContext& ctx);
 void register_ls(CLI::App& app, CommandContext& ctx);
+void register_export(CLI::App& app, CommandContext& ctx);
+void register_pull(CLI::App& app, CommandContext& ctx);
+void register_build(CLI::App& app, CommandContext& ctx);
 void register_watch(CLI::App& app, CommandContext& ctx);
 
 }  // namespace stk::cli

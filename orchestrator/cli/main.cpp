@@ -29,6 +29,9 @@ int main(int argc, char** argv) {
     register_ps(app, ctx);
     register_logs(app, ctx);
     register_ls(app, ctx);
+    register_export(app, ctx);
+    register_pull(app, ctx);
+    register_build(app, ctx);
     register_watch(app, ctx);
 
     try {

@@ -62,6 +62,22 @@ LogPump::LogPump(supervise::IoContext& io, UniqueFd read_end, std::string stream
     impl_->read();
 }
 
+void LogPump::drain() {
+    Impl& p = *impl_;
+    if (p.closed) return;
+    int fd = p.pipe.native_handle();
+    int flags = ::fcntl(fd, F_GETFL);
+    if (flags >= 0 && !(flags & O_NONBLOCK)) ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    for (;;) {
+        ssize_t n = ::read(fd, p.buf.data(), p.buf.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;  // empty for now, end of stream, or an error the loop reports
+        for (auto& line : p.splitter.feed(std::string_view(p.buf.data(), static_cast<size_t>(n))))
+            p.emit(line);
+    }
+    if (auto rest = p.splitter.flush()) p.emit(*rest);
+}
+
 LogPump::~LogPump() {
     impl_->closed = true;
     impl_->sink = nullptr;

@@ -19,6 +19,10 @@ public:
     LogPump(supervise::IoContext& io, UniqueFd read_end, std::string stream, Sink sink,
             std::function<void()> on_eof = {});
     ~LogPump();  // stops reading; no call to the sink afterwards
+    // Hands what the pipe holds now (and a last partial line) to the sink at once, without
+    // waiting for the loop: before a restart replaces this pump, so no line of the old run is
+    // lost.
+    void drain();
     LogPump(const LogPump&) = delete;
     LogPump& operator=(const LogPump&) = delete;
 

@@ -496,7 +496,7 @@ supervise::ProjectState Supervisor::Impl::snapshot() const {
     supervise::ProjectState st;
     st.project = loaded.project.name;
     st.working_dir = loaded.project.working_dir.string();
-    st.config_files = opts.load.files;
+    for (const auto& f : loaded.tree.files) st.config_files.push_back(f.string());
     st.supervisor_pid = shutting_down && !control ? 0 : ::getpid();
     st.supervisor_start_time = st.supervisor_pid ? supervise::process_start_time(st.supervisor_pid).value_or(0) : 0;
     for (const auto& [key, n] : networks) st.networks.push_back(key);
@@ -609,10 +609,9 @@ void Supervisor::Impl::converge_to(load::LoadedProject next, const UpOptions& up
     std::vector<std::string> removed;
     for (const auto& [name, s] : services)
         if (!next.project.find_service(name)) removed.push_back(name);
-    auto pending = std::make_shared<size_t>(1);
     auto after_stop = [this, next = std::make_shared<load::LoadedProject>(std::move(next)), up,
-                       recreate, removed, lines, done, pending]() mutable {
-        if (--*pending != 0) return;
+                       recreate, removed, lines, done]() mutable {
+        converge_stop_walker.reset();
         std::vector<std::string> errors;
         std::vector<std::string> out = lines;
         for (const auto& name : recreate) {
@@ -636,6 +635,7 @@ void Supervisor::Impl::converge_to(load::LoadedProject next, const UpOptions& up
             }
         }
         loaded.project = std::move(next->project);
+        loaded.tree = std::move(next->tree);
         loaded.graph = std::move(next->graph);
         opts.up = up;
         prepare_services(loaded.project);
@@ -666,18 +666,27 @@ void Supervisor::Impl::converge_to(load::LoadedProject next, const UpOptions& up
         });
         save_state();
     };
-    for (const auto& name : recreate)
-        for (auto& in : services.at(name)->instances) {
-            ++*pending;
-            stop_instance(*in, up.timeout, false, after_stop);
-        }
-    if (up.remove_orphans)
-        for (const auto& name : removed)
-            for (auto& in : services.at(name)->instances) {
-                ++*pending;
-                stop_instance(*in, up.timeout, false, after_stop);
-            }
-    after_stop();
+    // Dependants stop before their dependencies (independent ones in parallel), as `down`.
+    std::set<std::string> to_stop = recreate;
+    if (up.remove_orphans) to_stop.insert(removed.begin(), removed.end());
+    converge_stop_graph = loaded.graph.ordering_among(to_stop);
+    for (const auto& name : to_stop) converge_stop_graph.add_node(name);
+    converge_stop_walker =
+        std::make_unique<graph::GraphWalker>(converge_stop_graph, graph::Direction::Stop);
+    converge_stop_walker->on_finished([this, after_stop]() mutable {
+        // Deferred: the walker must not be destroyed from inside its own callback.
+        asio::post(io, [after_stop]() mutable { after_stop(); });
+    });
+    converge_stop_walker->run([this, timeout = up.timeout](const std::string& node,
+                                                           graph::GraphWalker::Done done) {
+        auto& instances = services.at(node)->instances;
+        auto left = std::make_shared<size_t>(instances.size() + 1);
+        auto one = [left, done]() mutable {
+            if (--*left == 0) done(true, {});
+        };
+        for (auto& in : instances) stop_instance(*in, timeout, false, one);
+        one();
+    });
 }
 
 }  // namespace stk::engine

@@ -57,11 +57,15 @@ struct Supervisor::Impl {
 
     // supervisor_instances.cpp
     void create_instance(ServiceRuntime& s, int index);
-    void spawn(Instance& in);  // create_container + start_container (restarts)
+    void prepare_restart(Instance& in);  // during the backoff: the next container, created
     void create_container(Instance& in);
     void start_container(Instance& in);
+    void watch_readable(Instance& in, int fd, std::shared_ptr<void>& slot,
+                        void (Impl::*fn)(Instance&), const char* what);
     void watch_exit(Instance& in);
+    void on_report(Instance& in);
     void on_exit(Instance& in);
+    void on_service_exit(Instance& in, int code);
     void respawn(Instance& in);
     void on_health(Instance& in, supervise::HealthStatus to, const supervise::ProbeResult& cause);
     void stop_instance(Instance& in, std::optional<std::chrono::milliseconds> timeout, bool kill,
@@ -82,6 +86,8 @@ struct Supervisor::Impl {
     std::unique_ptr<graph::GraphWalker> walker;
     graph::DependencyGraph stop_graph;
     std::unique_ptr<graph::GraphWalker> stop_walker;
+    graph::DependencyGraph converge_stop_graph;  // what a converge stops, in order
+    std::unique_ptr<graph::GraphWalker> converge_stop_walker;
     std::unique_ptr<ControlServer> control;
     std::unique_ptr<supervise::ShutdownSignals> signals;
     std::unique_ptr<supervise::Timer> wait_timer;

@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <utility>
+
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <fmt/format.h>
 
@@ -35,13 +37,20 @@ std::pair<UniqueFd, UniqueFd> make_pipe() {
     return {UniqueFd(fds[0]), UniqueFd(fds[1])};
 }
 
-// "8080" -> 8080, "8000-8010" -> 8000 (the first of the range), "" -> 0 (ephemeral).
-uint16_t first_port(const std::string& published) {
-    if (published.empty()) return 0;
-    std::string first = published.substr(0, published.find('-'));
-    unsigned long v = std::stoul(first);
-    if (v > 65535) throw Error(fmt::format("published port \"{}\" is out of range", published));
-    return static_cast<uint16_t>(v);
+// "8080" -> {8080, 8080}; "8000-8010" -> {8000, 8010}: docker takes the first free port of a
+// range; "" -> {0, 0} (ephemeral).
+std::pair<uint16_t, uint16_t> published_range(const std::string& published) {
+    if (published.empty()) return {0, 0};
+    auto dash = published.find('-');
+    auto port = [&](const std::string& text) {
+        unsigned long v = std::stoul(text);
+        if (v > 65535) throw Error(fmt::format("published port \"{}\" is out of range", published));
+        return static_cast<uint16_t>(v);
+    };
+    uint16_t first = port(published.substr(0, dash));
+    uint16_t last = dash == std::string::npos ? first : port(published.substr(dash + 1));
+    if (last < first) throw Error(fmt::format("published range \"{}\" is reversed", published));
+    return {first, last};
 }
 
 }  // namespace
@@ -56,6 +65,7 @@ void Supervisor::Impl::create_instance(ServiceRuntime& s, int index) {
     in.restart = std::make_unique<supervise::RestartManager>(s.policy);
     in.restart_timer = std::make_unique<supervise::Timer>(io);
     in.kill_timer = std::make_unique<supervise::Timer>(io);
+    in.prepare_timer = std::make_unique<supervise::Timer>(io);
     s.instances.push_back(std::move(owned));
     with_context(fmt::format("container \"{}\"", in.name), [&] {
         fs::create_directories(in.dir);
@@ -100,6 +110,7 @@ void Supervisor::Impl::create_instance(ServiceRuntime& s, int index) {
         set_dns(in);
         create_container(in);
     });
+    save_state();
 }
 
 void Supervisor::Impl::write_etc_files(Instance& in) {
@@ -143,11 +154,6 @@ void Supervisor::Impl::set_dns(Instance& in) {
     }
 }
 
-void Supervisor::Impl::spawn(Instance& in) {
-    create_container(in);
-    start_container(in);
-}
-
 void Supervisor::Impl::create_container(Instance& in) {
     ServiceRuntime& s = *in.service;
     InstanceInputs inputs;
@@ -167,6 +173,9 @@ void Supervisor::Impl::create_container(Instance& in) {
     spec.output.stderr_fd = err_w.get();
     in.container.emplace(runtime::Container::create(spec));
     out_w.reset();
+    // The previous run's last lines first (its pumps go now).
+    if (in.out) in.out->drain();
+    if (in.err) in.err->drain();
     err_w.reset();
     auto sink = [this, &in](const supervise::LogRecord& r) {
         in.log->write(r);
@@ -178,18 +187,19 @@ void Supervisor::Impl::create_container(Instance& in) {
     };
     in.out = std::make_unique<LogPump>(io, std::move(out_r), "stdout", sink);
     in.err = std::make_unique<LogPump>(io, std::move(err_r), "stderr", sink);
-    in.exit_code.reset();
-    in.status = "created";
-    save_state();
 }
 
 void Supervisor::Impl::start_container(Instance& in) {
     ServiceRuntime& s = *in.service;
     watch_exit(in);
     in.container->start();
+    // After start(): what PID 1 reports from now on is the service's exit.
+    watch_readable(in, in.container->report_fd(), in.report_watch, &Impl::on_report,
+                   "report channel");
     in.started = Clock::now();
     in.started_at = wall_ns(in.started);
     in.pid = in.container->pid();
+    in.exit_code.reset();
     in.pid_start_time = in.container->state().pid_start_time;
     in.status = "running";
     s.started = true;
@@ -219,18 +229,38 @@ void Supervisor::Impl::start_container(Instance& in) {
     settle_gates(s);
 }
 
-void Supervisor::Impl::watch_exit(Instance& in) {
-    int fd = ::fcntl(in.container->pidfd(), F_DUPFD_CLOEXEC, 3);
-    if (fd < 0) throw_errno(fmt::format("dup the pidfd of \"{}\"", in.name));
-    auto d = std::make_shared<asio::posix::stream_descriptor>(io, fd);
-    in.exit_watch = d;
+// Calls `fn` once `fd` (dup'ed here) is readable, while `slot` still holds this watch.
+void Supervisor::Impl::watch_readable(Instance& in, int fd, std::shared_ptr<void>& slot,
+                                      void (Impl::*fn)(Instance&), const char* what) {
+    int dup = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    if (dup < 0) throw_errno(fmt::format("dup the {} of \"{}\"", what, in.name));
+    auto d = std::make_shared<asio::posix::stream_descriptor>(io, dup);
+    slot = d;
     d->async_wait(asio::posix::stream_descriptor::wait_read,
-                  [this, &in, weak = std::weak_ptr<asio::posix::stream_descriptor>(d)](
+                  [this, &in, &slot, fn, weak = std::weak_ptr<asio::posix::stream_descriptor>(d)](
                       const boost::system::error_code& ec) {
                       auto self = weak.lock();
-                      if (ec || !self || in.exit_watch != self) return;
-                      on_exit(in);
+                      if (ec || !self || slot != self) return;
+                      (this->*fn)(in);
                   });
+}
+
+void Supervisor::Impl::watch_exit(Instance& in) {
+    watch_readable(in, in.container->pidfd(), in.exit_watch, &Impl::on_exit, "pidfd");
+}
+
+// PID 1 reports the service's exit before its own exit and the teardown of its namespaces:
+// the exit is acted on from here; on_exit() completes it once PID 1 is collected.
+void Supervisor::Impl::on_report(Instance& in) {
+    in.report_watch.reset();
+    std::optional<runtime::ExitStatus> st;
+    try {
+        st = in.container->service_exit();
+    } catch (const std::exception& e) {
+        spdlog::debug("container \"{}\": {}", in.name, e.what());
+    }
+    // Nothing reported (PID 1 itself died): its pidfd tells.
+    if (st && !in.exit_seen) on_service_exit(in, st->exit_code());
 }
 
 void Supervisor::Impl::on_exit(Instance& in) {
@@ -242,13 +272,31 @@ void Supervisor::Impl::on_exit(Instance& in) {
         st = runtime::ExitStatus{127, 0, false};
     }
     if (!st) {  // readable before reapable: wait again
-        watch_exit(in);
+        watch_readable(in, in.container->pidfd(), in.exit_watch, &Impl::on_exit, "pidfd");
         return;
     }
     in.exit_watch.reset();
+    in.report_watch.reset();
     in.kill_timer->cancel();
+    if (!std::exchange(in.exit_seen, false)) on_service_exit(in, st->exit_code());
+    if (in.stopping && in.status == "restarting") {  // stopped during the backoff
+        in.status = "exited";
+        save_state();
+    }
+    auto waiters = std::move(in.on_exit_waiters);
+    in.on_exit_waiters.clear();
+    for (auto& w : waiters) w();
+    if (in.status != "restarting" || in.stopping || shutting_down) return;
+    // PID 1 is gone: the next container can be made (and started, if the backoff is over).
+    if (std::exchange(in.respawn_due, false))
+        respawn(in);
+    else
+        in.prepare_timer->after(supervise::Duration::zero(), [this, &in] { prepare_restart(in); });
+}
+
+void Supervisor::Impl::on_service_exit(Instance& in, int code) {
+    in.exit_seen = true;
     if (in.checks) in.checks->stop();
-    int code = st->exit_code();
     auto now = Clock::now();
     in.exit_code = code;
     in.finished_at = wall_ns(now);
@@ -258,39 +306,59 @@ void Supervisor::Impl::on_exit(Instance& in) {
     if (!s.exited) s.exited = std::make_pair(in.name, code);
     if (opts.attached && !in.stopping)
         print_line(prefixer.status_line(in.name, fmt::format("exited with code {}", code)));
-    auto waiters = std::move(in.on_exit_waiters);
-    in.on_exit_waiters.clear();
     if (in.stopping) {
         save_state();
-        for (auto& w : waiters) w();
         return;
     }
-    save_state();
-    settle_gates(s);
-    supervise::Duration ran_for = now - in.started;
     supervise::RestartDecision d;
     if (in.kill_for_restart) {
         in.kill_for_restart = false;
         d.restart = true;
         d.delay = in.restart_delay;
     } else {
-        d = in.restart->on_exit(code, ran_for);
+        d = in.restart->on_exit(code, now - in.started);
     }
     if (d.restart && !shutting_down) {
+        // The backoff counts from the exit; the next container is made while it runs (once
+        // PID 1 is collected), so that only start() is left when it ends.
         in.status = "restarting";
         in.restart_timer->after(d.delay, [this, &in] { respawn(in); });
         save_state();
+        settle_gates(s);
         return;
     }
     save_state();
+    settle_gates(s);
     on_final_exit(in, code);
+}
+
+void Supervisor::Impl::prepare_restart(Instance& in) {
+    if (in.stopping || shutting_down) return;
+    try {
+        in.container.reset();
+        runtime::remove_container(in.name, true);
+        create_container(in);
+        in.prepared = true;
+    } catch (const std::exception& e) {
+        // respawn() tries again from scratch and reports what fails then.
+        spdlog::warn("prepare the restart of \"{}\": {}", in.name, e.what());
+        in.container.reset();
+    }
 }
 
 void Supervisor::Impl::respawn(Instance& in) {
     if (in.stopping || shutting_down) return;
+    if (in.exit_watch) {  // the backoff is over before PID 1 is gone: on_exit() calls again
+        in.respawn_due = true;
+        return;
+    }
     try {
-        runtime::remove_container(in.name, true);
-        spawn(in);
+        if (!std::exchange(in.prepared, false)) {
+            in.container.reset();
+            if (runtime::find_container(in.name)) runtime::remove_container(in.name, true);
+            create_container(in);
+        }
+        start_container(in);
     } catch (const std::exception& e) {
         std::string msg = e.what();
         spdlog::error("restart container \"{}\": {}", in.name, msg);
@@ -334,6 +402,7 @@ void Supervisor::Impl::stop_instance(Instance& in, std::optional<std::chrono::mi
     in.stopping = true;
     in.restart->manual_stop();
     in.restart_timer->cancel();
+    in.prepare_timer->cancel();
     if (in.checks) in.checks->stop();
     if (!in.container || !in.exit_watch) {  // never started, or already exited
         if (in.status == "restarting") in.status = "exited";
@@ -373,6 +442,7 @@ void Supervisor::Impl::remove_instance(Instance& in, std::vector<std::string>& e
     in.prober.reset();
     in.exec_runner.reset();
     in.exit_watch.reset();
+    in.report_watch.reset();
     in.out.reset();
     in.err.reset();
     in.container.reset();
@@ -403,10 +473,18 @@ void Supervisor::Impl::publish_ports(Instance& in) {
         net::PortBinding b;
         b.protocol = p.protocol.empty() ? "tcp" : p.protocol;
         b.host_ip = p.host_ip.empty() ? "0.0.0.0" : p.host_ip;
-        b.host_port = first_port(p.published);
         b.container_ip = in.addresses.front().second;
         b.container_port = static_cast<uint16_t>(p.target);
-        auto proxy = std::make_unique<net::PortProxy>(io, pn.bridge->netns_fd(), b);
+        auto [first, last] = published_range(p.published);
+        std::unique_ptr<net::PortProxy> proxy;
+        for (uint32_t port = first; !proxy; ++port) {
+            b.host_port = static_cast<uint16_t>(port);
+            try {
+                proxy = std::make_unique<net::PortProxy>(io, pn.bridge->netns_fd(), b);
+            } catch (const std::exception&) {
+                if (port >= last) throw;  // the last candidate's error names the port
+            }
+        }
         supervise::PortBinding rec;
         rec.host_ip = b.host_ip;
         rec.host_port = proxy->bound_port();

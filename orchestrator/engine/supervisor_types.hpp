@@ -38,7 +38,8 @@ struct Instance {
     std::vector<std::pair<std::string, uint32_t>> addresses;  // network key -> address
     std::vector<std::string> dns_names;
     std::optional<runtime::Container> container;
-    std::shared_ptr<void> exit_watch;  // the pidfd wait on the loop (asio type kept out)
+    std::shared_ptr<void> exit_watch;    // the pidfd wait on the loop (asio type kept out)
+    std::shared_ptr<void> report_watch;  // PID 1's report channel (the service's exit)
     std::unique_ptr<LogPump> out, err;
     std::unique_ptr<LogFileWriter> log;
     std::unique_ptr<supervise::HealthMonitor> monitor;
@@ -48,6 +49,7 @@ struct Instance {
     std::unique_ptr<supervise::RestartManager> restart;
     std::unique_ptr<supervise::Timer> restart_timer;
     std::unique_ptr<supervise::Timer> kill_timer;
+    std::unique_ptr<supervise::Timer> prepare_timer;  // makes the next container in the backoff
     std::vector<std::unique_ptr<net::PortProxy>> proxies;
     std::vector<supervise::PortBinding> ports;
 
@@ -59,6 +61,9 @@ struct Instance {
     supervise::TimePoint started{};
     bool stopping = false;         // a manual stop / down is in progress or done
     bool kill_for_restart = false;  // restart_on_unhealthy killed it
+    bool prepared = false;          // `container` is the next run's, created, not started
+    bool exit_seen = false;         // the service's exit was handled, PID 1 not collected yet
+    bool respawn_due = false;       // the backoff ended while PID 1 was still going
     supervise::Duration restart_delay{};
     std::vector<std::function<void()>> on_exit_waiters;
 

@@ -127,6 +127,28 @@ DependencyGraph DependencyGraph::with_dependants(const std::vector<std::string>&
     return restrict_to(*this, keep);
 }
 
+DependencyGraph DependencyGraph::ordering_among(const std::set<std::string>& keep) const {
+    DependencyGraph out;
+    for (const auto& n : keep) {
+        if (!has_node(n)) continue;
+        out.add_node(n);
+        // Walk down through left-out nodes; stop at kept ones (their own edges carry on).
+        std::set<std::string> seen;
+        std::vector<Dependency> todo(dependencies(n).begin(), dependencies(n).end());
+        while (!todo.empty()) {
+            Dependency d = std::move(todo.back());
+            todo.pop_back();
+            if (!seen.insert(d.service).second) continue;
+            if (keep.count(d.service)) {
+                out.add_edge(n, d);
+            } else if (has_node(d.service)) {
+                for (const auto& next : dependencies(d.service)) todo.push_back(next);
+            }
+        }
+    }
+    return out;
+}
+
 std::string format_cycle(const std::vector<std::string>& cycle) {
     std::string out;
     for (const auto& n : cycle) {

@@ -3,6 +3,7 @@
 // services goes through this graph and GraphWalker; none sorts services by itself.
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,9 @@ public:
     DependencyGraph with_dependencies(const std::vector<std::string>& roots) const;
     // The sub-graph of `roots` and everything that needs them (transitively), for `stop svc`.
     DependencyGraph with_dependants(const std::vector<std::string>& roots) const;
+    // Only `keep`, ordered as in this graph: an edge a -> b wherever a needs b directly or
+    // through nodes left out (so that stopping or starting a subset keeps the full order).
+    DependencyGraph ordering_among(const std::set<std::string>& keep) const;
 
 private:
     std::map<std::string, std::vector<Dependency>> deps_;

@@ -187,58 +187,39 @@ std::vector<model::VolumeMount> decode_volumes(DecodeContext& ctx, const Node& n
 std::vector<model::DeviceMapping> decode_devices(DecodeContext& ctx, const Node& n,
                                                  const std::string& path) {
     std::vector<model::DeviceMapping> out;
-    if (!n.is_seq()) {
-        ctx.wrong_type(n, path, "a list");
-        return out;
-    }
-    for (size_t i = 0; i < n.items.size(); ++i) {
-        const Node& item = n.items[i];
-        std::string p = at(path, i);
-        if (item.is_scalar()) {
-            auto s = read_string(ctx, item, p);
-            if (!s) continue;
-            try {
-                out.push_back(parse_device_spec(*s));
-            } catch (const UnitError& e) {
-                ctx.error(item, p, e.what(), e.hint());
-            }
-            continue;
-        }
-        MapReader r(ctx, item, p, "a device string or mapping");
-        if (!r.ok()) continue;
-        model::DeviceMapping d;
-        r.field("source", d.source, str);
-        r.field("target", d.target, str);
-        r.field("permissions", d.permissions, str);
-        if (d.source.empty()) ctx.error(item, p, "missing \"source\"", "give the host device path");
-        if (d.target.empty()) d.target = d.source;
-        if (d.permissions.empty()) d.permissions = "rwm";
-        r.finish(nullptr);
-        out.push_back(std::move(d));
-    }
+    for_each_short_or_long(
+        ctx, n, path, [&](const std::string& s) { out.push_back(parse_device_spec(s)); },
+        [&](const Node& item, const std::string& p) {
+            MapReader r(ctx, item, p, "a device string or mapping");
+            if (!r.ok()) return;
+            model::DeviceMapping d;
+            r.field("source", d.source, str);
+            r.field("target", d.target, str);
+            r.field("permissions", d.permissions, str);
+            if (d.source.empty())
+                ctx.error(item, p, "missing \"source\"", "give the host device path");
+            if (d.target.empty()) d.target = d.source;
+            if (d.permissions.empty()) d.permissions = "rwm";
+            r.finish(nullptr);
+            out.push_back(std::move(d));
+        });
     return out;
 }
 
 std::vector<model::FileReference> decode_file_refs(DecodeContext& ctx, const Node& n,
                                                    const std::string& path) {
     std::vector<model::FileReference> out;
-    if (!n.is_seq()) {
-        ctx.wrong_type(n, path, "a list");
-        return out;
-    }
-    for (size_t i = 0; i < n.items.size(); ++i) {
-        const Node& item = n.items[i];
-        std::string p = at(path, i);
-        ctx.locations[p] = item.loc;
-        model::FileReference f;
-        if (item.is_scalar()) {
-            if (auto s = read_string(ctx, item, p))
-                f.source = *s;
-            else
-                continue;
-        } else {
+    for_each_short_or_long(
+        ctx, n, path,
+        [&](const std::string& s) {
+            model::FileReference f;
+            f.source = s;
+            out.push_back(std::move(f));
+        },
+        [&](const Node& item, const std::string& p) {
             MapReader r(ctx, item, p, "a name or a mapping");
-            if (!r.ok()) continue;
+            if (!r.ok()) return;
+            model::FileReference f;
             r.field("source", f.source, str);
             r.field("target", f.target, str);
             r.field("uid", f.uid, str);
@@ -247,11 +228,10 @@ std::vector<model::FileReference> decode_file_refs(DecodeContext& ctx, const Nod
             r.finish(&f.extensions);
             if (f.source.empty()) {
                 ctx.error(item, p, "missing \"source\"", "name the top-level entry to use");
-                continue;
+                return;
             }
-        }
-        out.push_back(std::move(f));
-    }
+            out.push_back(std::move(f));
+        });
     return out;
 }
 
@@ -347,26 +327,21 @@ std::vector<model::EnvFile> decode_env_file(DecodeContext& ctx, const Node& n,
         ctx.wrong_type(n, path, "a string or a list");
         return out;
     }
-    for (size_t i = 0; i < n.items.size(); ++i) {
-        const Node& item = n.items[i];
-        std::string p = at(path, i);
-        ctx.locations[p] = item.loc;
-        if (item.is_scalar()) {
-            if (auto s = read_string(ctx, item, p)) out.push_back({*s, true, ""});
-            continue;
-        }
-        MapReader r(ctx, item, p, "a path or a mapping");
-        if (!r.ok()) continue;
-        model::EnvFile f;
-        r.field("path", f.path, str);
-        r.field("required", f.required, boolean);
-        r.field("format", f.format, str);
-        r.finish(nullptr);
-        if (f.path.empty())
-            ctx.error(item, p, "missing \"path\"", "give the env file path");
-        else
-            out.push_back(std::move(f));
-    }
+    for_each_short_or_long(
+        ctx, n, path, [&](const std::string& s) { out.push_back({s, true, ""}); },
+        [&](const Node& item, const std::string& p) {
+            MapReader r(ctx, item, p, "a path or a mapping");
+            if (!r.ok()) return;
+            model::EnvFile f;
+            r.field("path", f.path, str);
+            r.field("required", f.required, boolean);
+            r.field("format", f.format, str);
+            r.finish(nullptr);
+            if (f.path.empty())
+                ctx.error(item, p, "missing \"path\"", "give the env file path");
+            else
+                out.push_back(std::move(f));
+        });
     return out;
 }
 

@@ -63,6 +63,14 @@ void set_names(const ContainerSpec& spec) {
                   fmt::format("setdomainname \"{}\"", spec.domainname));
 }
 
+// A process cloned into a new user namespace keeps its host ids (root, unmapped inside) until it
+// changes them: take the namespace's root, so filesystems made inside accept us and the
+// capabilities we hold there apply to files of mapped owners.
+void become_namespace_root() {
+    check_sys(::setresgid(0, 0, 0), "setresgid(0) in the user namespace");
+    check_sys(::setresuid(0, 0, 0), "setresuid(0) in the user namespace");
+}
+
 void switch_user(const ResolvedUser& user) {
     // Keep the permitted set across setuid; apply_capabilities_in_child trims it afterwards.
     check_sys(::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0), "prctl PR_SET_KEEPCAPS 1");
@@ -102,9 +110,21 @@ void setup_stdio(const ChildPlan& plan) {
     check_sys(::dup2(plan.stderr_fd >= 0 ? plan.stderr_fd : null.get(), 2), "dup2 stderr");
 }
 
-// The service process: forked by PID 1 with every signal blocked.
-[[noreturn]] void exec_service(const std::vector<std::string>& args,
-                               std::vector<std::string>& env, bool tty, int status_fd) {
+// The service's argv and envp, built before vfork: the child may not allocate.
+struct ExecArgs {
+    std::vector<char*> argv;
+    std::vector<char*> envp;
+    ExecArgs(const std::vector<std::string>& args, std::vector<std::string>& env) {
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        for (auto& e : env) envp.push_back(e.data());
+        envp.push_back(nullptr);
+    }
+};
+
+// The service process: vforked by PID 1 with every signal blocked, so it shares PID 1's memory
+// until execve and may only make system calls here (no allocation, no return).
+[[noreturn]] void exec_service(const ExecArgs& exec, bool tty, int status_fd) {
     ::setsid();
     if (tty) ::ioctl(0, TIOCSCTTY, 0);
     struct sigaction dfl {};
@@ -115,14 +135,7 @@ void setup_stdio(const ChildPlan& plan) {
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     // No fd of the runtime survives exec (CVE-2024-21626): stdio only.
     ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    std::vector<char*> envp;
-    for (auto& e : env) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    environ = envp.data();  // execvp searches the container's PATH
-    ::execvp(argv[0], argv.data());
+    ::execvp(exec.argv[0], exec.argv.data());  // PID 1 set environ: the container's PATH
     int err = errno;
     (void)!::write(status_fd, &err, sizeof err);
     ::_exit(err == ENOENT ? 127 : 126);
@@ -134,6 +147,10 @@ void setup_stdio(const ChildPlan& plan) {
     // 1. Wait for the parent: cgroup joined, id maps written.
     step("wait for the parent");
     wait_for(sync, SyncType::Go);
+    if (spec.user_namespace) {
+        step("user namespace");
+        become_namespace_root();
+    }
     // 2. Network: join the given namespace, or bring up lo in our new one.
     step("network");
     if (spec.network.mode == NetworkSpec::Mode::Join)
@@ -193,11 +210,14 @@ void setup_stdio(const ChildPlan& plan) {
     int sfd = check_sys(::signalfd(-1, &all, SFD_CLOEXEC), "signalfd");
     int status_pipe[2];
     check_sys(::pipe2(status_pipe, O_CLOEXEC), "pipe2");
-    pid_t service = check_sys(::fork(), "fork the service process");
-    if (service == 0) {
-        ::close(status_pipe[0]);
-        exec_service(spec.process.args, env, plan.tty_fd >= 0, status_pipe[1]);
-    }
+    ExecArgs exec(spec.process.args, env);
+    environ = exec.envp.data();  // execvp searches this PATH; PID 1 reads no variable later
+    // vfork: no copy of PID 1's page tables, no copy-on-write faults while the child execs.
+    // Nothing may be built around the call either: a temporary made before it would be
+    // destroyed by both processes.
+    pid_t service = ::vfork();
+    if (service == 0) exec_service(exec, plan.tty_fd >= 0, status_pipe[1]);
+    if (service < 0) throw_errno("vfork the service process");
     ::close(status_pipe[1]);
     int err = 0;
     ssize_t n;

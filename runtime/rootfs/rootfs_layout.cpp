@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -100,6 +102,13 @@ void remove_tree_at(int dirfd, dev_t dev, const std::string& shown) {
     }
 }
 
+// The host id that container id 0 maps to.
+uint32_t host_root(const std::vector<IdMap>& maps, const char* what) {
+    for (const auto& m : maps)
+        if (m.inside == 0 && m.count > 0) return m.outside;
+    throw Error(fmt::format("the user namespace must map container {} 0", what));
+}
+
 }  // namespace
 
 RootfsLayout rootfs_layout_for(const std::string& container_name) {
@@ -126,11 +135,31 @@ RootfsLayout prepare_rootfs_dirs(const ContainerSpec& spec) {
             case RootfsSpec::Kind::HostView:
                 break;
         }
+        // In a user namespace the container's setup runs as its mapped root, not the host's:
+        // it must be able to pass through the directory and own the overlay's upper and work
+        // directories (the run root above must be traversable too, as /run/stack is).
+        // (Without maps the caller writes its own, as the mount tests do: nothing to chown.)
+        std::optional<std::pair<uint32_t, uint32_t>> owner;
+        if (spec.user_namespace && !(spec.uid_maps.empty() && spec.gid_maps.empty())) {
+            const uint32_t uid = host_root(spec.uid_maps, "uid");
+            owner.emplace(uid, host_root(spec.gid_maps, "gid"));
+        }
         fs::create_directories(l.dir.parent_path());
-        make_dir(l.dir, 0700);
-        make_dir(l.upper, 0755);
-        make_dir(l.work, 0700);
-        make_dir(l.merged, 0755);
+        const bool fresh = !fs::exists(l.dir);  // a restart reuses the directories
+        make_dir(l.dir, owner ? 0711 : 0700);
+        try {
+            make_dir(l.upper, 0755);
+            make_dir(l.work, 0700);
+            make_dir(l.merged, 0755);
+            for (const auto& d : {l.upper, l.work, l.merged}) {
+                if (owner && ::lchown(d.c_str(), owner->first, owner->second) != 0)
+                    throw_errno(fmt::format("chown \"{}\" to {}:{}", d.string(), owner->first,
+                                            owner->second));
+            }
+        } catch (...) {
+            if (fresh) remove_rootfs_dirs(spec.name);
+            throw;
+        }
         return l;
     });
 }

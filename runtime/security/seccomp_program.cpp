@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "runtime/security/capabilities.hpp"
+#include "runtime/security/seccomp_cache.hpp"
 #include "runtime/sys/error.hpp"
 #include "runtime/sys/unique_fd.hpp"
 
@@ -223,6 +224,19 @@ std::vector<sock_filter> export_bpf(scmp_filter_ctx ctx) {
 
 SeccompProgram::SeccompProgram(uint64_t caps) {
     auto start = std::chrono::steady_clock::now();
+    if (auto cached = load_cached_seccomp(caps)) {
+        code_ = std::move(*cached);
+    } else {
+        compile(caps);
+        store_cached_seccomp(caps, code_);
+    }
+    fprog_.len = static_cast<unsigned short>(code_.size());
+    fprog_.filter = code_.data();
+    compile_ms_ =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+void SeccompProgram::compile(uint64_t caps) {
     with_context(fmt::format("compile the seccomp program for capabilities {:#x}", caps), [&] {
         Ctx c{seccomp_init(kDefaultAction)};
         if (!c.ctx) throw Error("seccomp_init failed");
@@ -241,10 +255,6 @@ SeccompProgram::SeccompProgram(uint64_t caps) {
         }
         code_ = export_bpf(c.ctx);
     });
-    fprog_.len = static_cast<unsigned short>(code_.size());
-    fprog_.filter = code_.data();
-    compile_ms_ =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
 const SeccompProgram& SeccompProgram::for_capabilities(uint64_t capabilities) {

@@ -1,6 +1,7 @@
 #pragma once
 // The default seccomp filter with docker's intent, compiled with libseccomp once per
-// capability-relevant variant, exported to classic BPF and kept for the life of the process.
+// capability-relevant variant, exported to classic BPF and kept for the life of the process and,
+// through runtime/security/seccomp_cache, for later processes of the same binary.
 // Loading it in a child is one prctl() with the stored sock_fprog: no allocation, no libseccomp.
 #include <linux/filter.h>
 
@@ -24,13 +25,15 @@ public:
     void load_in_child() const;
 
     size_t instruction_count() const noexcept { return code_.size(); }
-    double compile_ms() const noexcept { return compile_ms_; }  // libseccomp build + export
+    double compile_ms() const noexcept { return compile_ms_; }  // build + export, or cache read
 
     explicit SeccompProgram(uint64_t relevant_capabilities);
     SeccompProgram(const SeccompProgram&) = delete;
     SeccompProgram& operator=(const SeccompProgram&) = delete;
 
 private:
+    void compile(uint64_t caps);  // libseccomp build + export into code_
+
     std::vector<sock_filter> code_;
     sock_fprog fprog_{};
     double compile_ms_ = 0;

@@ -127,7 +127,10 @@ ContainerState state_from_json(const std::string& text) {
 
 void write_state(const ContainerState& s) {
     with_context(fmt::format("write state of container \"{}\"", s.name),
-                 [&] { write_file_atomic(state_file(s.name), state_to_json(s), 0600); });
+                 [&] {
+                     write_file_atomic(state_file(s.name), state_to_json(s), 0600,
+                                       FileSync::Volatile);
+                 });
 }
 
 std::optional<ContainerState> read_state(const std::string& name) {

@@ -25,7 +25,8 @@ void write_all(int fd, std::string_view data, const std::string& what) {
 
 }  // namespace
 
-void write_file_atomic(const std::filesystem::path& path, std::string_view content, unsigned mode) {
+void write_file_atomic(const std::filesystem::path& path, std::string_view content, unsigned mode,
+                       FileSync sync) {
     std::random_device rd;
     auto tmp = path;
     tmp += fmt::format(".tmp{:x}", rd());
@@ -33,7 +34,7 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
     if (!fd) throw_errno(fmt::format("create \"{}\"", tmp.string()));
     try {
         write_all(fd.get(), content, fmt::format("write \"{}\"", tmp.string()));
-        if (::fsync(fd.get()) != 0) throw_errno(fmt::format("fsync \"{}\"", tmp.string()));
+        if (sync == FileSync::Durable && ::fsync(fd.get()) != 0) throw_errno(fmt::format("fsync \"{}\"", tmp.string()));
         fd.reset();
         if (::rename(tmp.c_str(), path.c_str()) != 0)
             throw_errno(fmt::format("rename \"{}\" to \"{}\"", tmp.string(), path.string()));

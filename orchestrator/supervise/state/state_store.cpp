@@ -48,7 +48,7 @@ std::optional<ProjectState> load_unlocked(const fs::path& file) {
 }
 
 void save_unlocked(const fs::path& file, const ProjectState& state) {
-    write_file_atomic(file, nlohmann::json(state).dump(2) + "\n", 0600);
+    write_file_atomic(file, nlohmann::json(state).dump(2) + "\n", 0600, FileSync::Volatile);
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "runtime/cgroup/cgroup_manager.hpp"
+#include "tests/integration/cgroup/cgroup_sandbox.hpp"
 #include "runtime/sys/file_util.hpp"
 
 using namespace stk::runtime;
@@ -24,51 +25,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kRoot = "/sys/fs/cgroup";
+using stk::testing::CgroupSandbox;
+const fs::path& kRoot = stk::testing::kCgroupRoot;
 
-std::string unique_name() {
-    static int counter = 0;
-    return "stk-test-" + std::to_string(getpid()) + "-" + std::to_string(++counter);
-}
-
-// A private parent per test process; every cgroup made through it is destroyed, the parent
-// removed, and the test fails if any directory named after the parent remains.
-class CgroupSandbox {
-public:
-    CgroupSandbox() : parent_("stk-test-" + std::to_string(getpid())) {
-        ::setenv("STACK_CGROUP_PARENT", parent_.c_str(), 1);
-        manager_ = make_cgroup_manager(kRoot);
-    }
-    ~CgroupSandbox() {
-        for (auto& cg : cgroups_) {
-            try {
-                cg->destroy();
-            } catch (const std::exception& e) {
-                WARN("cleanup: " << e.what());
-            }
-        }
-        manager_->remove_parent_if_empty();
-        for (const auto& dir : leftovers()) FAIL_CHECK("left behind: " << dir);
-    }
-    Cgroup& create() {
-        cgroups_.push_back(manager_->create(unique_name()));
-        return *cgroups_.back();
-    }
-    CgroupManager& manager() { return *manager_; }
-    // Hierarchy directories still carrying our parent's name.
-    std::vector<fs::path> leftovers() const {
-        std::vector<fs::path> out;
-        for (const auto& h : fs::directory_iterator(kRoot))
-            if (fs::exists(h.path() / parent_)) out.push_back(h.path() / parent_);
-        return out;
-    }
-    const std::string& parent() const { return parent_; }
-
-private:
-    std::string parent_;
-    std::unique_ptr<CgroupManager> manager_;
-    std::vector<std::unique_ptr<Cgroup>> cgroups_;
-};
+std::string unique_name() { return stk::testing::unique_cgroup_name(); }
 
 // A forked child that waits until it has been put in the cgroup, then runs `body` with a
 // pipe to report through.
@@ -249,7 +209,7 @@ TEST_CASE("real: freeze stops progress and thaw resumes it") {
     munmap(counter, 4096);
 }
 
-TEST_CASE("real: kill_all empties a cgroup with a process tree; destroy leaves nothing") {
+TEST_CASE("real: kill_all empties a cgroup with a process tree, destroy leaves nothing") {
     CgroupSandbox box;
     {
         auto cg = box.manager().create(unique_name());

@@ -19,6 +19,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "orchestrator/supervise/logs/log_record.hpp"
+
 namespace e2e {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -148,6 +150,16 @@ inline bool eventually(const std::function<bool()>& pred,
         std::this_thread::sleep_for(20ms);
     }
     return pred();
+}
+
+// Times (ns) of the log lines whose text is `marker`, from a container's log file.
+inline std::vector<int64_t> marker_times(const std::string& log, const std::string& marker) {
+    std::vector<int64_t> out;
+    std::istringstream in(log);
+    for (std::string line; std::getline(in, line);)
+        if (auto r = stk::supervise::parse_log_record(line); r && r->text == marker)
+            out.push_back(r->time);
+    return out;
 }
 
 // A zombie counts as gone (whoever reaps orphans here may be slow or absent).

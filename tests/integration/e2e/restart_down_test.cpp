@@ -5,26 +5,13 @@
 #include <sys/socket.h>
 
 #include "orchestrator/engine/control_protocol.hpp"
-#include "orchestrator/supervise/logs/log_record.hpp"
 #include "tests/integration/e2e/e2e_support.hpp"
 
 using e2e::eventually;
+using e2e::marker_times;
 using e2e::Project;
 using namespace std::chrono_literals;
 
-namespace {
-
-// Times (ns) of the log lines containing `marker`.
-std::vector<int64_t> marker_times(const std::string& log, const std::string& marker) {
-    std::vector<int64_t> out;
-    std::istringstream in(log);
-    for (std::string line; std::getline(in, line);)
-        if (auto r = stk::supervise::parse_log_record(line); r && r->text == marker)
-            out.push_back(r->time);
-    return out;
-}
-
-}  // namespace
 
 TEST_CASE("on-failure:2 restarts twice with the documented backoff, then stops") {
     Project p(R"yaml(

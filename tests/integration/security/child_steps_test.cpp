@@ -15,6 +15,7 @@
 #include "runtime/security/capabilities.hpp"
 #include "runtime/security/rlimits.hpp"
 #include "runtime/security/seccomp_program.hpp"
+#include "tests/integration/security/private_run_root.hpp"
 #include "runtime/security/sysctls.hpp"
 #include "runtime/sys/file_util.hpp"
 

@@ -15,11 +15,14 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <sstream>
 
 #include "runtime/security/capabilities.hpp"
+#include "runtime/security/seccomp_cache.hpp"
 #include "runtime/security/seccomp_program.hpp"
+#include "tests/integration/security/private_run_root.hpp"
 #include "runtime/sys/error.hpp"
 
 using namespace stk::runtime;
@@ -227,4 +230,25 @@ TEST_CASE("benchmark: loading the cached program vs compiling it") {
         program.instruction_count(), program.compile_ms(), loads.front(), loads[loads.size() / 2],
         loads.size());
     CHECK(loads.front() < program.compile_ms());
+}
+
+TEST_CASE("seccomp cache: a stored program is read back, a file of the wrong shape is ignored") {
+    const uint64_t key = 0x5eed;
+    CHECK_FALSE(load_cached_seccomp(key));
+    std::vector<sock_filter> code = {{0x06, 0, 0, 0x7fff0000}, {0x06, 0, 0, 0x00050001}};
+    store_cached_seccomp(key, code);
+    auto back = load_cached_seccomp(key);
+    REQUIRE(back);
+    REQUIRE(back->size() == code.size());
+    CHECK(std::memcmp(back->data(), code.data(), code.size() * sizeof(sock_filter)) == 0);
+
+    auto dir = stk::testing::private_run_root().dir() / "seccomp";
+    std::size_t files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        if (entry.path().filename().string().rfind("5eed-", 0) != 0) continue;  // other tests'
+        ++files;
+        std::ofstream(entry.path(), std::ios::trunc) << "12345";  // not a whole instruction
+    }
+    CHECK(files == 1);
+    CHECK_FALSE(load_cached_seccomp(key));
 }

@@ -155,3 +155,17 @@ TEST_CASE("sub-graphs for `up svc` and `stop svc`") {
     CHECK(stop.nodes() == std::vector<std::string>{"api", "db", "web", "worker"});
     CHECK(g.dependants("db") == std::vector<std::string>{"api", "worker"});
 }
+
+TEST_CASE("ordering_among keeps the order of a subset through the nodes left out") {
+    auto g = sample();  // web -> api -> db, web -> cache, worker -> db
+    auto sub = g.ordering_among({"web", "db", "cache"});
+    CHECK(sub.nodes() == std::vector<std::string>{"cache", "db", "web"});
+    std::vector<std::string> web_deps;
+    for (const auto& d : sub.dependencies("web")) web_deps.push_back(d.service);
+    std::sort(web_deps.begin(), web_deps.end());
+    CHECK(web_deps == std::vector<std::string>{"cache", "db"});  // db through api, left out
+    CHECK(sub.dependencies("db").empty());
+    auto stop = walk_order(sub, Direction::Stop);
+    CHECK(pos(stop, "web") < pos(stop, "db"));
+    CHECK(g.ordering_among({"worker", "cache"}).dependencies("worker").empty());
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Pull time of a multi-layer image from a docker-registry on loopback: `stack pull` (download,
+# verify, unpack into the store) against `skopeo copy docker://... oci:DIR` (download and verify
+# only, no unpacking) of the same image in the same run. Medians of RUNS; prints the ratio.
+#   bench/image/bench_pull.sh [RUNS=5] [LAYERS=4] [MB_PER_LAYER=8]
+set -euo pipefail
+runs=${1:-5}
+layers=${2:-4}
+mb=${3:-8}
+here=$(cd "$(dirname "$0")" && pwd)
+stack=${STACK:-$here/../../build/orchestrator/stack}
+[ -x "$stack" ] || { echo "build stack first (cmake --build build --target stack)"; exit 2; }
+for tool in docker-registry skopeo python3; do
+    command -v $tool >/dev/null || { echo "$tool is missing (scripts/install-deps.sh)"; exit 2; }
+done
+
+work=$(mktemp -d /tmp/stk-bench-pull-XXXXXX)
+reg_pid=
+cleanup() {
+    [ -n "$reg_pid" ] && kill "$reg_pid" 2>/dev/null && wait "$reg_pid" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat > "$work/registry.yml" <<YAML
+version: 0.1
+log: {level: error, accesslog: {disabled: true}}
+storage: {filesystem: {rootdirectory: $work/registry}}
+http: {addr: 127.0.0.1:$port}
+YAML
+docker-registry serve "$work/registry.yml" > "$work/registry.log" 2>&1 &
+reg_pid=$!
+for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done
+
+python3 "$here/make_layers.py" "$work/oci" bench "$layers" "$mb"
+image=127.0.0.1:$port/bench/layers:1
+skopeo copy --quiet --dest-tls-verify=false "oci:$work/oci:bench" "docker://$image"
+size=$(du -sm "$work/registry" | cut -f1)
+printf 'services:\n  app:\n    image: %s\n' "$image" > "$work/compose.yaml"
+
+now() { date +%s%N; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+stack_ms=()
+skopeo_ms=()
+for i in $(seq "$runs"); do
+    rm -rf "$work/data" "$work/skopeo"
+    mkdir -p "$work/data" "$work/run"
+    t0=$(now)
+    STACK_DATA_ROOT=$work/data STACK_RUN_ROOT=$work/run DOCKER_CONFIG=$work/nodocker \
+        "$stack" -f "$work/compose.yaml" pull -q
+    t1=$(now)
+    skopeo copy --quiet --src-tls-verify=false "docker://$image" "oci:$work/skopeo:1"
+    t2=$(now)
+    stack_ms+=($(( (t1 - t0) / 1000000 )))
+    skopeo_ms+=($(( (t2 - t1) / 1000000 )))
+done
+s=$(printf '%s\n' "${stack_ms[@]}" | median)
+k=$(printf '%s\n' "${skopeo_ms[@]}" | median)
+echo "image: $((layers + 1)) layers ($layers x ${mb} MiB random + busybox), ${size} MiB in the registry, $runs runs"
+echo "stack pull (download + verify + unpack): median ${s} ms   runs: ${stack_ms[*]}"
+echo "skopeo copy to oci: (download + verify): median ${k} ms   runs: ${skopeo_ms[*]}"
+awk -v s="$s" -v k="$k" 'BEGIN {printf "ratio stack/skopeo: %.2f (target <= 1.00)\n", s / k}'

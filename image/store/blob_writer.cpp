@@ -1,0 +1,103 @@
+#include "image/store/blob_writer.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "runtime/sys/error.hpp"
+
+namespace stk::image {
+
+BlobWriter::BlobWriter(StoreLease lease, const std::filesystem::path& tmp_dir,
+                       std::filesystem::path blob_dir, std::optional<Digest> expected,
+                       std::optional<uint64_t> expected_size)
+    : lease_(std::move(lease)),
+      blob_dir_(std::move(blob_dir)),
+      expected_(std::move(expected)),
+      expected_size_(expected_size) {
+    std::string tmpl = (tmp_dir / "blob-XXXXXX").string();
+    fd_.reset(::mkostemp(tmpl.data(), O_CLOEXEC));
+    if (!fd_) throw_errno(fmt::format("create temporary blob in \"{}\"", tmp_dir.string()));
+    tmp_path_ = tmpl;
+}
+
+BlobWriter::~BlobWriter() { discard(); }
+
+BlobWriter::BlobWriter(BlobWriter&& o) noexcept
+    : lease_(std::move(o.lease_)),
+      blob_dir_(std::move(o.blob_dir_)),
+      tmp_path_(std::move(o.tmp_path_)),
+      fd_(std::move(o.fd_)),
+      hash_(std::move(o.hash_)),
+      expected_(std::move(o.expected_)),
+      expected_size_(o.expected_size_),
+      written_(o.written_),
+      done_(o.done_) {
+    o.done_ = true;
+}
+
+void BlobWriter::discard() noexcept {
+    if (done_) return;
+    done_ = true;
+    fd_.reset();
+    if (!tmp_path_.empty()) ::unlink(tmp_path_.c_str());
+}
+
+void BlobWriter::write(const void* data, size_t size) {
+    if (done_) throw Error("blob writer: write after commit");
+    if (expected_size_ && written_ + size > *expected_size_) {
+        std::string what = fmt::format("blob {}: more than the expected {} bytes",
+                                       expected_ ? expected_->str() : "", *expected_size_);
+        discard();
+        throw Error(what);
+    }
+    const char* p = static_cast<const char*>(data);
+    size_t left = size;
+    while (left) {
+        ssize_t n = ::write(fd_.get(), p, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            int err = errno;
+            discard();
+            throw SysError(fmt::format("write \"{}\"", tmp_path_.string()), err);
+        }
+        p += n;
+        left -= static_cast<size_t>(n);
+    }
+    hash_.update(data, size);
+    written_ += size;
+}
+
+Digest BlobWriter::commit() {
+    if (done_) throw Error("blob writer: commit twice");
+    Digest got = hash_.finish();
+    if (expected_size_ && written_ != *expected_size_) {
+        discard();
+        throw Error(fmt::format("blob {}: size {} differs from the expected {}; refused",
+                                expected_ ? expected_->str() : got.str(), written_, *expected_size_));
+    }
+    if (expected_ && got != *expected_) {
+        discard();
+        throw Error(fmt::format("blob {}: content has digest {}; refused (corrupted or wrong blob)",
+                                expected_->str(), got.str()));
+    }
+    if (::fsync(fd_.get()) != 0) {
+        int err = errno;
+        discard();
+        throw SysError(fmt::format("fsync \"{}\"", tmp_path_.string()), err);
+    }
+    ::fchmod(fd_.get(), 0644);
+    fd_.reset();
+    auto target = blob_dir_ / got.hex();
+    if (::rename(tmp_path_.c_str(), target.c_str()) != 0) {
+        int err = errno;
+        discard();
+        throw SysError(fmt::format("rename \"{}\" to \"{}\"", tmp_path_.string(), target.string()), err);
+    }
+    done_ = true;
+    return got;
+}
+
+}  // namespace stk::image

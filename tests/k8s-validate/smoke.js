@@ -1,0 +1,190 @@
+#!/usr/bin/env node
+// Runs an exported stack for real with `podman kube play` (Debian's podman 4.3) and checks env,
+// the init container's wait, the shared volume and the probes.
+//   node smoke.js STACK_BINARY
+// Everything lives in a private temp dir: podman's storage, config, run root and a busybox image
+// imported from busybox-static (plus netcat-openbsd's nc: Debian's busybox nc has no -z, which
+// the official busybox image's has). Pods use the host network and only its loopback: the
+// image's /etc/hosts resolves the service names to 127.0.0.1 in place of cluster DNS.
+// Exit 77 (ctest SKIP_RETURN_CODE) with the reason when the machine cannot run it.
+"use strict";
+const fs = require("fs");
+const os = require("os");
+const net = require("net");
+const path = require("path");
+const { execFileSync, spawn, spawnSync } = require("child_process");
+const YAML = require("yaml");
+
+const SKIP = 77;
+const stack = process.argv[2];
+const fixture = path.join(__dirname, "..", "fixtures", "k8s", "smoke", "compose.yaml");
+const image = "localhost/stk-k8s-smoke/busybox:1";
+
+function skip(why) {
+  console.log(`SKIPPED: ${why}`);
+  process.exit(SKIP);
+}
+
+function which(cmd) {
+  return spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+}
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "stk-k8s-smoke-"));
+const env = { ...process.env, CONTAINERS_CONF: path.join(work, "containers.conf"),
+              CONTAINERS_STORAGE_CONF: path.join(work, "storage.conf") };
+
+function podman(args, opts = {}) {
+  const r = spawnSync("podman", args, { env, encoding: "utf8", timeout: 120000, ...opts });
+  if (r.status !== 0 && !opts.mayFail)
+    throw new Error(`podman ${args.join(" ")}: exit ${r.status}\n${r.stdout}${r.stderr}`);
+  return r;
+}
+
+function writePodmanConfig() {
+  for (const d of ["graph", "run", "tmp", "volumes", "networks"]) fs.mkdirSync(path.join(work, d));
+  fs.writeFileSync(env.CONTAINERS_STORAGE_CONF,
+    `[storage]\ndriver = "overlay"\ngraphroot = "${work}/graph"\nrunroot = "${work}/run"\n`);
+  const nofile = execFileSync("sh", ["-c", "ulimit -Hn"], { encoding: "utf8" }).trim();
+  const n = nofile === "unlimited" ? 1048576 : Math.min(Number(nofile), 1048576);
+  // cgroupfs: no systemd here; limits the host allows (podman asks for more by default).
+  fs.writeFileSync(env.CONTAINERS_CONF, [
+    "[containers]", `default_ulimits = ["nofile=${n}:${n}", "nproc=32768:32768"]`,
+    "[engine]", 'cgroup_manager = "cgroupfs"', 'events_logger = "file"',
+    `tmp_dir = "${work}/tmp"`, `volume_path = "${work}/volumes"`,
+    "[network]", 'network_backend = "netavark"', `network_config_dir = "${work}/networks"`, ""].join("\n"));
+}
+
+// busybox-static with its applets, nc from netcat-openbsd with the libraries it needs.
+function buildImage() {
+  const root = path.join(work, "rootfs");
+  for (const d of ["bin", "etc", "tmp", "data", "lib64", "lib/x86_64-linux-gnu"]) fs.mkdirSync(path.join(root, d), { recursive: true });
+  fs.copyFileSync("/bin/busybox", path.join(root, "bin/busybox"));
+  fs.chmodSync(path.join(root, "bin/busybox"), 0o755);
+  const applets = execFileSync("/bin/busybox", ["--list"], { encoding: "utf8" }).split("\n").filter(Boolean);
+  for (const a of applets) if (a !== "busybox" && a !== "nc") fs.symlinkSync("busybox", path.join(root, "bin", a));
+  fs.copyFileSync("/bin/nc.openbsd", path.join(root, "bin/nc"));
+  fs.chmodSync(path.join(root, "bin/nc"), 0o755);
+  const libs = execFileSync("ldd", ["/bin/nc.openbsd"], { encoding: "utf8" }).match(/\/\S+/g);
+  for (const lib of libs) {
+    fs.mkdirSync(path.join(root, path.dirname(lib)), { recursive: true });
+    fs.copyFileSync(fs.realpathSync(lib), path.join(root, lib));
+  }
+  fs.writeFileSync(path.join(root, "etc/hosts"), "127.0.0.1 localhost store app once\n");
+  fs.writeFileSync(path.join(root, "etc/nsswitch.conf"), "hosts: files\n");
+  fs.writeFileSync(path.join(root, "etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
+  const tar = path.join(work, "rootfs.tar");
+  execFileSync("tar", ["-C", root, "-cf", tar, "."]);
+  podman(["import", "--change", "ENV PATH=/bin", tar, image]);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what, fn, seconds) {
+  for (let i = 0; i < seconds * 4; i++) {
+    if (fn()) return;
+    await sleep(250);
+  }
+  throw new Error(`timed out after ${seconds}s waiting for ${what}`);
+}
+
+function writeYaml(name, docs) {
+  const file = path.join(work, name);
+  fs.writeFileSync(file, docs.map((d) => YAML.stringify(d)).join("---\n"));
+  return file;
+}
+
+function state(container) {
+  const r = podman(["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", container], { mayFail: true });
+  return r.status === 0 ? r.stdout.trim() : "";
+}
+
+function startedAt(container) {
+  return BigInt(podman(["inspect", "--format", "{{.State.StartedAt.UnixNano}}", container]).stdout.trim());
+}
+
+let failures = 0;
+function check(what, ok, detail) {
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}${ok ? "" : `: ${detail}`}`);
+  if (!ok) failures++;
+}
+
+async function main() {
+  if (!stack) skip("usage: smoke.js STACK_BINARY");
+  if (process.getuid() !== 0) skip("podman kube play with private storage needs root here");
+  for (const tool of ["podman", "tar", "ldd"]) if (!which(tool)) skip(`${tool} is not installed`);
+  for (const f of ["/bin/busybox", "/bin/nc.openbsd"])
+    if (!fs.existsSync(f)) skip(`${f} is missing (packages busybox-static, netcat-openbsd)`);
+  writePodmanConfig();
+  const info = podman(["info", "--format", "{{.Host.CgroupManager}}"], { mayFail: true });
+  if (info.status !== 0) skip(`podman does not start with a private configuration: ${info.stderr.trim()}`);
+  buildImage();
+
+  const port = await freePort();
+  const out = path.join(work, "manifests.yaml");
+  execFileSync(stack, ["-f", fixture, "export", "k8s", "--wait-image", image, "-o", out],
+               { env: { ...process.env, SMOKE_PORT: String(port), SMOKE_IMAGE: image }, stdio: ["ignore", "inherit", "ignore"] });
+  const docs = YAML.parseAllDocuments(fs.readFileSync(out, "utf8")).map((d) => d.toJS());
+  const byKind = (k) => docs.filter((d) => d.kind === k);
+  const configs = [...byKind("ConfigMap"), ...byKind("Secret")];
+  const workload = (name) => docs.find((d) => (d.kind === "Deployment" || d.kind === "Job") && d.metadata.name === name);
+  // podman has no Job controller: a Job runs as the pod its template describes.
+  const asPod = (job) => ({ apiVersion: "v1", kind: "Pod", metadata: { name: job.metadata.name, labels: job.spec.template.metadata.labels },
+                            spec: job.spec.template.spec });
+  const play = ["kube", "play", "--network", "host", "--no-hosts"];
+
+  podman([...play, writeYaml("claims.yaml", byKind("PersistentVolumeClaim"))]);
+  // app first: kube play returns only once its init container is done, i.e. once store answers.
+  const appPlay = spawn("podman", [...play, writeYaml("app.yaml", [...configs, workload("app")])], { env, stdio: "ignore" });
+  const appExit = new Promise((resolve) => appPlay.on("exit", resolve));
+  await until("app's init container to wait", () => {
+    const r = podman(["logs", "app-pod-0-wait-store"], { mayFail: true });
+    return r.status === 0 && (r.stdout + r.stderr).includes(`waiting for store:${port}`);
+  }, 60);
+  check("init container holds app back while store is not there", state("app-pod-0-app").startsWith("created"), state("app-pod-0-app"));
+  podman([...play, writeYaml("store.yaml", [...configs, workload("store")])]);
+  const code = await Promise.race([appExit, sleep(90000).then(() => "timeout")]);
+  check("app's kube play finishes once store answers", code === 0, `exit ${code}`);
+  await until("app to run", () => state("app-pod-0-app").startsWith("running"), 30);
+  const storeStarted = startedAt("store-pod-0-store"), appStarted = startedAt("app-pod-0-app");
+  check("app started after store", appStarted > storeStarted, `${appStarted} <= ${storeStarted}`);
+
+  podman([...play, writeYaml("once.yaml", [...configs, asPod(workload("once"))])]);
+  await until("the Job's pod to finish", () => state("once-once").startsWith("exited"), 60);
+  check("the Job's pod exits 0", state("once-once").split(" ")[1] === "0", state("once-once"));
+
+  await until("app to write its output", () => podman(["exec", "app-pod-0-app", "cat", "/data/out"], { mayFail: true }).status === 0, 20);
+  const outText = podman(["exec", "app-pod-0-app", "cat", "/data/out"]).stdout.trim();
+  check("env: environment and env_file (ConfigMap) reach the container", outText === "greeting=hello from stack token=from-env-file", outText);
+  const conf = podman(["exec", "app-pod-0-app", "cat", "/etc/app.conf"], { mayFail: true });
+  check("config: the ConfigMap is mounted at its target", conf.stdout === "mode=cluster\n", conf.stdout + conf.stderr);
+  const job = podman(["exec", "app-pod-0-app", "cat", "/data/job"], { mayFail: true });
+  check("volume: the Job wrote into the claim app mounts", job.stdout.trim() === "job ran", job.stdout + job.stderr);
+  for (const c of ["app-pod-0-app", "store-pod-0-store"]) {
+    const test = podman(["inspect", "--format", "{{json .Config.Healthcheck.Test}}", c]).stdout.trim();
+    const hc = podman(["healthcheck", "run", c], { mayFail: true });
+    check(`probe: ${c} has the healthcheck's test and passes it`, hc.status === 0 && (test.includes("test -s") || test.includes("wget")),
+          `test ${test}, run: exit ${hc.status} ${hc.stdout}${hc.stderr}`);
+  }
+}
+
+function cleanup() {
+  podman(["pod", "rm", "-fa", "-t", "0"], { mayFail: true });
+  podman(["volume", "rm", "-fa"], { mayFail: true });
+  podman(["system", "reset", "-f"], { mayFail: true });
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+main().then(
+  () => { cleanup(); process.exitCode = failures ? 1 : 0; },
+  (e) => { console.error(e.stack || String(e)); cleanup(); process.exitCode = 1; });
