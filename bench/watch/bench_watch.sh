@@ -46,12 +46,13 @@ median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit 
   if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 row() { printf '%-52s %10s %s\n' "$1" "$2" "${3:-}"; }
 
-# N services that stop at once on SIGTERM; s1 has the value the runs change and a sync rule.
+# N services that stop at once on SIGTERM (sleep as the service: PID 1 forwards the signal and
+# sleep dies of it); s1 has the value the runs change and a sync rule.
 write_stack() {
   local value=$1 i
   { echo "services:"
     for ((i = 1; i <= N; i++)); do
-      printf '  s%d:\n    command: ["sh", "-c", "trap '"'"'exit 0'"'"' TERM; while true; do sleep 1; done"]\n    x-stack: {rootfs: host}\n' "$i"
+      printf '  s%d:\n    command: ["sleep", "86400"]\n    x-stack: {rootfs: host}\n' "$i"
       if [ "$i" = 1 ]; then
         printf '    environment: {VALUE: "%s"}\n' "$value"
         printf '    develop:\n      watch: [{path: ./src, target: /app, action: sync}]\n'

@@ -11,7 +11,6 @@
 #include <fmt/format.h>
 
 #include "image/registry/progress.hpp"
-#include "orchestrator/cli/absolute_load.hpp"
 #include "orchestrator/cli/commands.hpp"
 #include "orchestrator/cli/global_options.hpp"
 #include "orchestrator/cli/project_build.hpp"

@@ -1,12 +1,11 @@
 // `stack watch`: keeps a running project converged to its files and syncs develop.watch
 // sources (orchestrator/watch). Starts the project in the background first unless --no-up;
 // Ctrl-C stops watching, never the stack.
-#include <iostream>
-
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "orchestrator/cli/absolute_load.hpp"
+#include <CLI/CLI.hpp>
+#include <iostream>
+
 #include "orchestrator/cli/commands.hpp"
 #include "orchestrator/cli/global_options.hpp"
 #include "orchestrator/cli/watch_client.hpp"
@@ -32,7 +31,7 @@ bool supervisor_running(const std::string& project) {
 }
 
 int run_watch(const GlobalOptions& g, const WatchFlags& f) {
-    load::LoadOptions lo = absolute_load_options(g);
+    load::LoadOptions lo = g.absolute_load_options();
     load::LoadedProject loaded = load::load_project(lo);
     for (const auto& w : loaded.warnings) std::cerr << "warning: " << w.to_string() << '\n';
     const std::string project = loaded.project.name;
@@ -42,8 +41,8 @@ int run_watch(const GlobalOptions& g, const WatchFlags& f) {
     if (g.parallel > 0) up.parallel = g.parallel;
     if (!supervisor_running(project)) {
         if (f.no_up)
-            throw Error(fmt::format("project \"{}\" is not running (drop --no-up to start it)",
-                                    project));
+            throw Error(
+                fmt::format("project \"{}\" is not running (drop --no-up to start it)", project));
         auto report =
             engine::launch_detached_supervisor(project, engine::supervise_request(lo, up));
         for (const auto& l : report.lines) std::cout << " " << l << '\n';

@@ -1,12 +1,11 @@
 #include "orchestrator/cli/watch_client.hpp"
 
+#include <fmt/format.h>
 #include <signal.h>
-
-#include <cstdio>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <fmt/format.h>
+#include <cstdio>
 
 #include "orchestrator/plan/observe.hpp"
 #include "orchestrator/supervise/loop/process_watcher.hpp"

@@ -73,6 +73,13 @@ std::optional<std::pair<bool, std::string>> evaluate(const ServiceRuntime& s, Ga
     return std::nullopt;
 }
 
+// A report as the control socket's answer: {"ok", "error", "lines"}.
+nlohmann::json report_reply(const ReadyReport& r) {
+    nlohmann::json j = r.ok ? ok_reply() : error_reply(r.error);
+    j["lines"] = r.lines;
+    return j;
+}
+
 }  // namespace
 
 Supervisor::Impl::Impl(load::LoadedProject p, SupervisorOptions o)
@@ -573,9 +580,7 @@ void Supervisor::Impl::handle_request(const nlohmann::json& req, ControlServer::
                 timeout = std::chrono::milliseconds(req["timeout_ms"].get<int64_t>());
             auto names = req.value("services", std::vector<std::string>{});
             return restart_services(names, timeout, [reply](const ReadyReport& r) {
-                nlohmann::json j = r.ok ? ok_reply() : error_reply(r.error);
-                j["lines"] = r.lines;
-                reply(j, {});
+                reply(report_reply(r), {});
             });
         }
         if (handle_command(op, req, reply)) return;
@@ -589,11 +594,8 @@ void Supervisor::Impl::converge(const nlohmann::json& req, ControlServer::Reply 
     if (shutting_down) return reply(error_reply("the project is stopping"), {});
     load::LoadedProject next = load::load_project(load_options_from_json(req.at("load")));
     UpOptions up = req.value("up", nlohmann::json::object()).get<UpOptions>();
-    converge_to(std::move(next), up, [reply](const ReadyReport& r) {
-        nlohmann::json j = r.ok ? ok_reply() : error_reply(r.error);
-        j["lines"] = r.lines;
-        reply(j, {});
-    });
+    converge_to(std::move(next), up,
+                [reply](const ReadyReport& r) { reply(report_reply(r), {}); });
 }
 
 void Supervisor::Impl::converge_to(load::LoadedProject next, const UpOptions& up,

@@ -1,9 +1,10 @@
 // The supervisor's side of live editing: restarting services in place (develop.watch
 // `restart`, the `restart` control request) and hosting a watch session on its own loop for
 // `stack up --watch` (orchestrator/watch).
+#include <fmt/format.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <fmt/format.h>
 
 #include "orchestrator/engine/supervisor_impl.hpp"
 #include "orchestrator/plan/observe.hpp"
@@ -83,7 +84,8 @@ void Supervisor::Impl::restart_services(const std::vector<std::string>& names,
                     start_container(*in);
                     r.lines.push_back(fmt::format("Container {}  Restarted", in->name));
                 } catch (const std::exception& e) {
-                    std::string msg = fmt::format("restart container \"{}\": {}", in->name, e.what());
+                    std::string msg =
+                        fmt::format("restart container \"{}\": {}", in->name, e.what());
                     spdlog::error("{}", msg);
                     in->status = "exited";
                     save_state();

@@ -143,7 +143,8 @@ std::map<std::string, ServiceWork> plan_develop(const std::vector<DevelopRule>& 
         if (rule.action == DevelopAction::Restart || rule.action == DevelopAction::SyncRestart)
             w.restart = true;
         if (rule.action == DevelopAction::Rebuild) w.rebuild = true;
-        if (rule.action == DevelopAction::SyncExec && !rule.exec_command.empty()) w.exec.push_back(rule.exec_command);
+        if (rule.action == DevelopAction::SyncExec && !rule.exec_command.empty())
+            w.exec.push_back(rule.exec_command);
     }
     return out;
 }

@@ -1,13 +1,12 @@
 #include "orchestrator/watch/file_watcher.hpp"
 
+#include <fmt/format.h>
 #include <sys/inotify.h>
-
-#include <map>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <fmt/format.h>
+#include <map>
 
 #include "runtime/sys/error.hpp"
 #include "runtime/sys/log.hpp"
@@ -23,8 +22,8 @@ constexpr uint32_t kMask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DEL
 
 struct Dir {
     fs::path path;
-    bool tree = false;                // everything inside counts, subdirectories too
-    std::set<std::string> names;      // otherwise: only these entries
+    bool tree = false;            // everything inside counts, subdirectories too
+    std::set<std::string> names;  // otherwise: only these entries
 };
 
 bool is_dir(const fs::path& p) {
@@ -54,9 +53,9 @@ struct FileWatcher::Impl : std::enable_shared_from_this<Impl> {
     alignas(inotify_event) char buffer[64 * 1024];
 
     void read() {
-        descriptor.async_read_some(
-            asio::buffer(buffer), [self = shared_from_this()](const boost::system::error_code& ec,
-                                                              size_t n) { self->on_read(ec, n); });
+        descriptor.async_read_some(asio::buffer(buffer),
+                                   [self = shared_from_this()](const boost::system::error_code& ec,
+                                                               size_t n) { self->on_read(ec, n); });
     }
 
     void on_read(const boost::system::error_code& ec, size_t n) {

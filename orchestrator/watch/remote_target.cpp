@@ -15,7 +15,8 @@ StepResult RemoteTarget::request(const nlohmann::json& req) {
         auto reply = engine::send_control_request(project_, req);
         if (!reply) {
             r.ok = false;
-            r.error = fmt::format("project \"{}\" has no running supervisor (stack down?)", project_);
+            r.error =
+                fmt::format("project \"{}\" has no running supervisor (stack down?)", project_);
             return r;
         }
         r.lines = reply->value("lines", std::vector<std::string>{});

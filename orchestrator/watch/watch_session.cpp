@@ -1,11 +1,12 @@
 #include "orchestrator/watch/watch_session.hpp"
 
-#include <deque>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <algorithm>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <deque>
 
 #include "orchestrator/load/diagnostics.hpp"
 #include "orchestrator/watch/container_sync.hpp"
@@ -102,10 +103,10 @@ struct WatchSession::Impl : std::enable_shared_from_this<Impl> {
     }
 
     void start() {
-        watcher = std::make_unique<FileWatcher>(
-            io, opts.debounce, [weak = weak_from_this()](const ChangeBatch& b) {
-                if (auto self = weak.lock()) self->on_batch(b);
-            });
+        watcher = std::make_unique<FileWatcher>(io, opts.debounce,
+                                                [weak = weak_from_this()](const ChangeBatch& b) {
+                                                    if (auto self = weak.lock()) self->on_batch(b);
+                                                });
         rewatch();
         std::vector<DevelopRule> initial;
         std::set<fs::path> files;
@@ -149,6 +150,19 @@ struct WatchSession::Impl : std::enable_shared_from_this<Impl> {
             }
         // The rules of the project that runs now decide what a source change means.
         auto work = plan_develop(rules, b.paths);
+        // A rule's directory appeared or went away: watch what is there now.
+        bool roots_changed = std::any_of(rules.begin(), rules.end(), [&](const DevelopRule& r) {
+            return b.paths.count(r.path);
+        });
+        if (roots_changed && !reload)
+            steps->push_back([this](std::function<void()> next) {
+                try {
+                    rewatch();
+                } catch (const std::exception& e) {
+                    print(fmt::format("watch: {}", e.what()));
+                }
+                next();
+            });
         if (reload) {
             std::string what = names.empty() ? std::string("files (events were lost)")
                                              : fmt::format("{}", fmt::join(names, ", "));
@@ -178,18 +192,21 @@ struct WatchSession::Impl : std::enable_shared_from_this<Impl> {
         step([self, steps] { asio::post(self->io, [self, steps] { self->run(steps); }); });
     }
 
+    void not_applied(const std::string& error) {
+        print(error);
+        print("watch: not applied: the stack keeps running as it was (fix the file and save)");
+    }
+
     void reload_project(Clock::time_point first, std::function<void()> next) {
         const auto load_start = Clock::now();
         load::LoadedProject loaded;
         try {
             loaded = load::load_project(opts.load);
         } catch (const load::LoadError& e) {
-            print(e.what());
-            print("watch: not applied: the stack keeps running as it was (fix the file and save)");
+            not_applied(e.what());
             return next();
         } catch (const std::exception& e) {
-            print(fmt::format("watch: load: {}", e.what()));
-            print("watch: not applied: the stack keeps running as it was");
+            not_applied(fmt::format("watch: load: {}", e.what()));
             return next();
         }
         for (const auto& w : loaded.warnings) print("warning: " + w.to_string());
@@ -204,8 +221,7 @@ struct WatchSession::Impl : std::enable_shared_from_this<Impl> {
                 return next();
             }
         } catch (const std::exception& e) {
-            print(fmt::format("watch: {}", e.what()));
-            print("watch: not applied: the stack keeps running as it was");
+            not_applied(fmt::format("watch: {}", e.what()));
             return next();
         }
         const auto converge_start = Clock::now();
@@ -234,9 +250,10 @@ struct WatchSession::Impl : std::enable_shared_from_this<Impl> {
                            const ServiceWork& work, Clock::time_point first) {
         if (work.rebuild)
             steps.push_back([this, service](std::function<void()> next) {
-                print(fmt::format("watch: service {}: develop.watch action \"rebuild\" needs "
-                                  "`build:`, which stack does not support yet: nothing done",
-                                  service));
+                print(
+                    fmt::format("watch: service {}: develop.watch action \"rebuild\" needs "
+                                "`build:`, which stack does not support yet: nothing done",
+                                service));
                 next();
             });
         if (!work.sync.empty())
@@ -246,9 +263,10 @@ struct WatchSession::Impl : std::enable_shared_from_this<Impl> {
             });
         if (!work.exec.empty())
             steps.push_back([this, service](std::function<void()> next) {
-                print(fmt::format("watch: service {}: the exec of \"sync+exec\" is not supported "
-                                  "yet (the files were synced)",
-                                  service));
+                print(
+                    fmt::format("watch: service {}: the exec of \"sync+exec\" is not supported "
+                                "yet (the files were synced)",
+                                service));
                 next();
             });
         if (work.restart)
@@ -271,8 +289,8 @@ struct WatchSession::Impl : std::enable_shared_from_this<Impl> {
                       Clock::time_point first) {
         auto containers = target.running(service);
         if (containers.empty()) {
-            print(fmt::format("watch: service {} has no running container: nothing synced",
-                              service));
+            print(
+                fmt::format("watch: service {} has no running container: nothing synced", service));
             return;
         }
         for (const auto& [name, pid] : containers) {

@@ -1,7 +1,6 @@
 // Live editing with the real binary: `stack up --watch` and `stack watch` follow the stack
 // file (which containers are recreated, by pid) and develop.watch sources (sync, restart).
 #include <catch2/catch.hpp>
-
 #include <regex>
 
 #include "tests/integration/e2e/e2e_support.hpp"
@@ -16,7 +15,8 @@ namespace {
 std::string service(const std::string& name, const std::string& extra = "") {
     return "  " + name +
            ":\n"
-           "    command: [\"sh\", \"-c\", \"trap 'exit 0' TERM; while true; do sleep 0.05; done\"]\n"
+           "    command: [\"sh\", \"-c\", \"trap 'exit 0' TERM; while true; do sleep 0.05; "
+           "done\"]\n"
            "    x-stack: {rootfs: host}\n" +
            extra;
 }
@@ -54,6 +54,14 @@ long long await_line(const Project& p, const std::string& tag, const std::string
     return -1;
 }
 
+// The environment of the service: the first child of the container's init (`pid`).
+std::string service_environ(int pid) {
+    std::string children =
+        e2e::slurp("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+    std::string first = children.substr(0, children.find(' '));
+    return first.empty() ? "" : e2e::slurp("/proc/" + first + "/environ");
+}
+
 // Ctrl-C for a `stack` child: now() sends it and returns the exit code; the destructor does
 // it when the test failed before.
 struct Interrupt {
@@ -70,10 +78,12 @@ struct Interrupt {
 
 }  // namespace
 
-TEST_CASE("up --watch: edit, add, remove, broken save, fix; only what changed is touched") {
+TEST_CASE("up --watch: edit, add, remove, broken save, fix - only what changed is touched") {
     const std::string head = "services:\n";
     const std::string a = service("a");
-    auto b = [](const std::string& v) { return service("b", "    environment: {V: \"" + v + "\"}\n"); };
+    auto b = [](const std::string& v) {
+        return service("b", "    environment: {V: \"" + v + "\"}\n");
+    };
     Project p(head + a + b("1"));
     pid_t up = p.spawn({"up", "--watch", "--no-color"}, "watch");
     Interrupt stop{up};
@@ -94,13 +104,11 @@ TEST_CASE("up --watch: edit, add, remove, broken save, fix; only what changed is
     CHECK(b2 > 0);
     CHECK(b2 != b1);
     CHECK_FALSE(e2e::pid_alive(b1));
-    CHECK(e2e::slurp("/proc/" + std::to_string(b2) + "/environ").find("V=2") !=
-          std::string::npos);
-    CHECK(e2e::slurp(p.dir / "watch.out").find("recreate  " + p.cname("b")) !=
-          std::string::npos);
-    std::printf("watch e2e: env change: save to converged %lld ms (watcher), %lld ms (test)\n",
-                ms, static_cast<long long>(
-                        std::chrono::duration_cast<std::chrono::milliseconds>(seen).count()));
+    CHECK(service_environ(b2).find("V=2") != std::string::npos);
+    CHECK(e2e::slurp(p.dir / "watch.out").find("recreate  " + p.cname("b")) != std::string::npos);
+    std::printf("watch e2e: env change: save to converged %lld ms (watcher), %lld ms (test)\n", ms,
+                static_cast<long long>(
+                    std::chrono::duration_cast<std::chrono::milliseconds>(seen).count()));
 
     // 2. A new service starts; the others stay.
     save(p, head + a + b("2") + service("c"));
@@ -188,10 +196,11 @@ TEST_CASE("up --watch: develop.watch syncs files into the container and restarts
     std::printf("watch e2e: develop restart: save to running %lld ms\n", ms);
 }
 
-TEST_CASE("stack watch follows a detached project; Ctrl-C leaves it running") {
+TEST_CASE("stack watch follows a detached project - Ctrl-C leaves it running") {
     auto b = [](const std::string& v) {
-        return service("b", "    environment: {V: \"" + v + "\"}\n"
-                            "    develop:\n      watch: [{path: ./conf, action: restart}]\n");
+        return service("b", "    environment: {V: \"" + v +
+                                "\"}\n"
+                                "    develop:\n      watch: [{path: ./conf, action: restart}]\n");
     };
     Project p("services:\n" + service("a") + b("1"));
     std::filesystem::create_directories(p.dir / "conf");

@@ -1,7 +1,6 @@
 // LoadedProject::inputs: every file whose content decides the project (what `stack watch` watches).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 
 #include "orchestrator/load/loader.hpp"
 #include "resolve_fixture.hpp"

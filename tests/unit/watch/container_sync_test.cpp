@@ -1,15 +1,15 @@
 // container_sync: files into a root directory without leaving it (a temp dir stands in for
 // /proc/<pid>/root).
-#include <catch2/catch.hpp>
+#include "orchestrator/watch/container_sync.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
 
-#include "orchestrator/watch/container_sync.hpp"
 #include "runtime/sys/error.hpp"
 #include "temp_tree.hpp"
 
@@ -40,7 +40,7 @@ std::string read(const fs::path& p) {
 
 }  // namespace
 
-TEST_CASE("container sync: a file lands with its mode, parents created; deletion propagates") {
+TEST_CASE("container sync: a file lands with its mode, parents created - deletion propagates") {
     Dir d;
     auto root = d.root();
     write_file(d.path / "host/run.sh", "echo hi\n");
@@ -74,8 +74,8 @@ TEST_CASE("container sync: symlinks inside the root resolve inside it, never on 
     auto root = d.root();
     std::string escape = "/stk-sync-escape-" + std::to_string(::getpid());
     fs::create_directories(d.path / "root" / escape.substr(1));
-    fs::create_symlink(escape, d.path / "root/link");        // absolute: means root/<escape>
-    fs::create_symlink("../../..", d.path / "root/up");       // climbs no higher than the root
+    fs::create_symlink(escape, d.path / "root/link");    // absolute: means root/<escape>
+    fs::create_symlink("../../..", d.path / "root/up");  // climbs no higher than the root
     write_file(d.path / "host/f.txt", "inside");
     sync_path(root.get(), d.path / "host/f.txt", "/link/f.txt");
     CHECK(read(d.path / "root" / escape.substr(1) / "f.txt") == "inside");

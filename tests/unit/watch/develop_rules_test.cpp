@@ -1,7 +1,7 @@
 // develop.watch rules: target paths, ignore/include patterns, actions per service.
-#include <catch2/catch.hpp>
-
 #include "orchestrator/watch/develop_rules.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace stk::watch;
 namespace fs = std::filesystem;
@@ -22,7 +22,7 @@ DevelopRule rule(DevelopAction a, std::vector<std::string> ignore = {},
 
 }  // namespace
 
-TEST_CASE("develop rules: paths under `path` map under `target`; others are not taken") {
+TEST_CASE("develop rules: paths under `path` map under `target` - others are not taken") {
     auto r = rule(DevelopAction::Sync);
     CHECK(sync_target(r, "/p/src/index.js") == "/app/index.js");
     CHECK(sync_target(r, "/p/src/lib/a/b.js") == "/app/lib/a/b.js");
@@ -47,7 +47,7 @@ TEST_CASE("develop rules: .dockerignore patterns, negation, include, editor temp
     auto r = rule(DevelopAction::Sync, {"tmp"}, {"*.js", "lib"});
     CHECK(sync_target(r, "/p/src/a.js"));
     CHECK(sync_target(r, "/p/src/lib/b.txt"));
-    CHECK_FALSE(sync_target(r, "/p/src/a.txt"));   // not included
+    CHECK_FALSE(sync_target(r, "/p/src/a.txt"));     // not included
     CHECK_FALSE(sync_target(r, "/p/src/tmp/a.js"));  // ignored
     auto plain = rule(DevelopAction::Sync);
     CHECK_FALSE(sync_target(plain, "/p/src/.index.js.swp"));
@@ -63,8 +63,8 @@ TEST_CASE("develop rules: actions per service from a batch of changes") {
     api.service = "api";
     api.path = "/p/api";
     rules.push_back(api);
-    auto work = plan_develop(rules, {"/p/src/a.js", "/p/src/gone.js", "/p/worker/w.py",
-                                     "/p/unrelated.txt"});
+    auto work = plan_develop(
+        rules, {"/p/src/a.js", "/p/src/gone.js", "/p/worker/w.py", "/p/unrelated.txt"});
     REQUIRE(work.size() == 2);
     CHECK(work["web"].sync.size() == 2);
     CHECK(work["web"].sync[0].target == "/app/a.js");

@@ -1,15 +1,14 @@
 // FileWatcher: inotify through directories, name filtering, trees, debounce.
-#include <catch2/catch.hpp>
+#include "orchestrator/watch/file_watcher.hpp"
 
 #include <unistd.h>
-
-#include <fstream>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <catch2/catch.hpp>
+#include <fstream>
 
-#include "orchestrator/watch/file_watcher.hpp"
 #include "temp_tree.hpp"
 
 using namespace stk::watch;
@@ -54,27 +53,33 @@ TEST_CASE("file watcher: a file replaced by rename is reported, its neighbours a
     write_file(d.path / "compose.yaml", "a");
     write_file(d.path / "other.txt", "x");
     w.watch({{d.path / "compose.yaml"}, {}});
-    auto batches = r.collect(1, [&] {
-        write_file(d.path / "other.txt", "y");
-        write_file(d.path / ".compose.yaml.swp", "b");
-        fs::rename(d.path / ".compose.yaml.swp", d.path / "compose.yaml");
-    }, 100ms);
+    auto batches = r.collect(
+        1,
+        [&] {
+            write_file(d.path / "other.txt", "y");
+            write_file(d.path / ".compose.yaml.swp", "b");
+            fs::rename(d.path / ".compose.yaml.swp", d.path / "compose.yaml");
+        },
+        100ms);
     REQUIRE(batches.size() == 1);
     CHECK(batches[0].paths == std::set<fs::path>{d.path / "compose.yaml"});
     CHECK_FALSE(batches[0].overflow);
 }
 
-TEST_CASE("file watcher: writes within the quiet window are one batch; deletion is reported") {
+TEST_CASE("file watcher: writes within the quiet window are one batch - deletion is reported") {
     Rig r({80ms, 2000ms});
     auto& d = r.d;
     auto& w = r.w;
     // Watched before it exists: creating it counts.
     w.watch({{d.path / "a.env", d.path / "b.env"}, {}});
-    auto batches = r.collect(1, [&] {
-        write_file(d.path / "a.env", "1");
-        write_file(d.path / "b.env", "1");
-        write_file(d.path / "a.env", "2");
-    }, 200ms);
+    auto batches = r.collect(
+        1,
+        [&] {
+            write_file(d.path / "a.env", "1");
+            write_file(d.path / "b.env", "1");
+            write_file(d.path / "a.env", "2");
+        },
+        200ms);
     REQUIRE(batches.size() == 1);
     CHECK(batches[0].paths == std::set<fs::path>{d.path / "a.env", d.path / "b.env"});
 
@@ -89,11 +94,14 @@ TEST_CASE("file watcher: a tree reports files in directories created after the w
     auto& w = r.w;
     write_file(d.path / "src/main.txt", "1");
     w.watch({{}, {d.path / "src"}});
-    auto batches = r.collect(1, [&] {
-        fs::create_directories(d.path / "src/new/deeper");
-        write_file(d.path / "src/new/deeper/x.txt", "x");
-        write_file(d.path / "src/main.txt", "2");
-    }, 100ms);
+    auto batches = r.collect(
+        1,
+        [&] {
+            fs::create_directories(d.path / "src/new/deeper");
+            write_file(d.path / "src/new/deeper/x.txt", "x");
+            write_file(d.path / "src/main.txt", "2");
+        },
+        100ms);
     REQUIRE(!batches.empty());
     std::set<fs::path> all;
     for (const auto& b : batches) all.insert(b.paths.begin(), b.paths.end());
@@ -107,7 +115,7 @@ TEST_CASE("file watcher: a tree reports files in directories created after the w
     CHECK(batches[0].paths.count(d.path / "src/new/deeper/x.txt") == 1);
 }
 
-TEST_CASE("file watcher: watch() replaces the set; a continuous stream still delivers") {
+TEST_CASE("file watcher: watch() replaces the set - a continuous stream still delivers") {
     Rig r({50ms, 150ms});
     auto& d = r.d;
     auto& w = r.w;
