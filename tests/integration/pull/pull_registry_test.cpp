@@ -201,7 +201,7 @@ TEST_CASE("two concurrent pulls of one image download each layer once") {
     CHECK(counter.downloads == 2);  // two layers, each once
 }
 
-TEST_CASE("stack pull --ignore-pull-failures pulls what it can; without it the failure is an error") {
+TEST_CASE("stack pull --ignore-pull-failures pulls what it can, without it the failure is an error") {
     Registry reg;
     stk::test::BusyboxImage bb;
     push_busybox(reg, bb, "stk/ok:1");

@@ -30,7 +30,7 @@ TEST_CASE("up with an unreachable registry fails before any container is touched
     CHECK(nothing_started(p));
 }
 
-TEST_CASE("up pulls a missing image, then runs it; pull_policy missing later needs no registry") {
+TEST_CASE("up pulls a missing image, then runs it, pull_policy missing later needs no registry") {
     stk::test::BusyboxImage bb;
     std::string image;
     e2e::Project p("services: {}\n");

@@ -186,7 +186,7 @@ TEST_CASE("v1 fake: CgroupGuard removes unless committed") {
     CHECK(mgr->exists("kept"));
 }
 
-TEST_CASE("v1 fake: co-mounted cpu,cpuacct is one directory; missing controllers are errors") {
+TEST_CASE("v1 fake: co-mounted cpu,cpuacct is one directory, missing controllers are errors") {
     FakeCgroupTree t;
     t.dir("cpu,cpuacct");
     t.dir("memory");

@@ -58,7 +58,7 @@ TEST_CASE("up leaves a missing image with a build section to the builder") {
     CHECK(engine::plan_up_pulls(pointers(svcs), PullPolicy::Always, absent).size() == 1);
 }
 
-TEST_CASE("services sharing an image pull it once; names are normalised") {
+TEST_CASE("services sharing an image pull it once, names are normalised") {
     std::vector<model::Service> svcs{service("a", "busybox"), service("b", "docker.io/library/busybox:latest")};
     auto absent = [](const image::Reference&) { return false; };
     auto items = engine::plan_pull_command(pointers(svcs), false, absent);

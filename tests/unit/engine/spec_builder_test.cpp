@@ -176,7 +176,7 @@ TEST_CASE("healthcheck config: CMD-SHELL, disable, native probe, defaults") {
     CHECK_FALSE(health_config_of(model::Service{}, StackExtension{}).enabled());
 }
 
-TEST_CASE("restart policy from restart: or deploy.restart_policy; replicas") {
+TEST_CASE("restart policy from restart: or deploy.restart_policy, replicas") {
     model::Service s;
     s.name = "job";
     s.restart = "on-failure:2";

@@ -125,7 +125,7 @@ TEST_CASE("k8s export: depends_on becomes init containers waiting for the Servic
     CHECK_FALSE(pod_spec(object(docs, "Deployment", "db")).contains("initContainers"));
 }
 
-TEST_CASE("k8s export: ports become named container and Service ports; no ports, a headless Service") {
+TEST_CASE("k8s export: ports become named container and Service ports, no ports, a headless Service") {
     auto docs = exported();
     const json& svc = object(docs, "Service", "web-front");
     REQUIRE(svc["spec"]["ports"].size() == 2);

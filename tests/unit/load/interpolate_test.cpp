@@ -121,7 +121,7 @@ TEST_CASE("interpolate: required variable error location") {
           "c.yaml:3:12: services.web.image: required variable IMG is missing a value: set IMG");
 }
 
-TEST_CASE("interpolate: values only, never keys; quoted flag kept; one warning per variable") {
+TEST_CASE("interpolate: values only, never keys, quoted flag kept, one warning per variable") {
     Node root = parse_yaml(
         "services:\n  $KEY:\n    image: \"$X\"\n    command: [$X, $Y]\n", "c.yaml");
     Diagnostics diags;

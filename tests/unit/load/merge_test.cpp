@@ -166,7 +166,7 @@ TEST_CASE("merge: !reset removes, !override replaces, across three files") {
     CHECK(w.find("environment")->tag.empty());
 }
 
-TEST_CASE("merge: !reset in the first file removes the key; sequences append otherwise") {
+TEST_CASE("merge: !reset in the first file removes the key, sequences append otherwise") {
     auto t = load3("services:\n  web:\n    image: a\n    ports: !reset ['1:1']\n    volumes: [/x]\n",
                    "services:\n  web:\n    volumes: [/y]\n    ports: ['2:2']\n",
                    "services:\n  web:\n    volumes: !override [/z]\n");

@@ -14,7 +14,7 @@ const char* kStack =
     "  tool:\n    image: t\n    profiles: [tools]\n";
 }
 
-TEST_CASE("profiles: services without profiles always active; others only when enabled") {
+TEST_CASE("profiles: services without profiles always active, others only when enabled") {
     TempDir dir;
     dir.write("compose.yaml", kStack);
     Diagnostics diags;

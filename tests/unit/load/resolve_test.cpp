@@ -49,7 +49,7 @@ TEST_CASE("resolve: --project-directory sets where .env is read") {
     CHECK(scalar_at(t.root, {"services", "found", "image"}) == "pd");
 }
 
-TEST_CASE("resolve: version is removed with a warning; unset variables warn once") {
+TEST_CASE("resolve: version is removed with a warning, unset variables warn once") {
     TempDir dir;
     dir.write("compose.yaml",
               "version: '3.8'\nservices:\n  web:\n    image: $NOPE\n    command: [$NOPE]\n");

@@ -110,7 +110,7 @@ TEST_CASE("reconcile: a changed service is recreated with its restart-true depen
           "  keep      demo-web-1  (running)\n");
 }
 
-TEST_CASE("reconcile: a changed job is run again; stopped and dead containers are started") {
+TEST_CASE("reconcile: a changed job is run again, stopped and dead containers are started") {
     auto p = demo();
     auto observed = all_up(p);
     p.services[2].command->argv = {"sh", "-c", "echo migrated twice"};  // job changed
