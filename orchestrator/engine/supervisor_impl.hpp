@@ -66,7 +66,7 @@ struct Supervisor::Impl {
     void watch_exit(Instance& in);
     void on_report(Instance& in);
     void on_exit(Instance& in);
-    void on_service_exit(Instance& in, int code);
+    void on_service_exit(Instance& in, const runtime::ExitStatus& status);
     void respawn(Instance& in);
     void on_health(Instance& in, supervise::HealthStatus to, const supervise::ProbeResult& cause);
     void stop_instance(Instance& in, std::optional<std::chrono::milliseconds> timeout, bool kill,

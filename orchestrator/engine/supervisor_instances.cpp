@@ -267,7 +267,7 @@ void Supervisor::Impl::on_report(Instance& in) {
         spdlog::debug("container \"{}\": {}", in.name, e.what());
     }
     // Nothing reported (PID 1 itself died): its pidfd tells.
-    if (st && !in.exit_seen) on_service_exit(in, st->exit_code());
+    if (st && !in.exit_seen) on_service_exit(in, *st);
 }
 
 void Supervisor::Impl::on_exit(Instance& in) {
@@ -285,7 +285,7 @@ void Supervisor::Impl::on_exit(Instance& in) {
     in.exit_watch.reset();
     in.report_watch.reset();
     in.kill_timer->cancel();
-    if (!std::exchange(in.exit_seen, false)) on_service_exit(in, st->exit_code());
+    if (!std::exchange(in.exit_seen, false)) on_service_exit(in, *st);
     if (in.stopping && in.status == "restarting") {  // stopped during the backoff
         in.status = "exited";
         save_state();
@@ -301,15 +301,16 @@ void Supervisor::Impl::on_exit(Instance& in) {
         in.prepare_timer->after(supervise::Duration::zero(), [this, &in] { prepare_restart(in); });
 }
 
-void Supervisor::Impl::on_service_exit(Instance& in, int code) {
+void Supervisor::Impl::on_service_exit(Instance& in, const runtime::ExitStatus& st) {
     in.exit_seen = true;
+    const int code = st.exit_code();
     if (in.checks) in.checks->stop();
     auto now = Clock::now();
     in.exit_code = code;
     in.finished_at = wall_ns(now);
     in.pid = 0;
     in.status = "exited";
-    if (st->oom_killed) event(in, "oom");
+    if (st.oom_killed) event(in, "oom");
     event(in, "die", {{"exitCode", std::to_string(code)}});
     notify_waits();
     ServiceRuntime& s = *in.service;
