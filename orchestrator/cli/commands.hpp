@@ -23,5 +23,6 @@ void register_supervise(CLI::App& app, CommandContext& ctx);
 void register_ps(CLI::App& app, CommandContext& ctx);
 void register_logs(CLI::App& app, CommandContext& ctx);
 void register_ls(CLI::App& app, CommandContext& ctx);
+void register_images(CLI::App& app, CommandContext& ctx);  // images, rmi, save, image ...
 
 }  // namespace stk::cli

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
     register_ps(app, ctx);
     register_logs(app, ctx);
     register_ls(app, ctx);
+    register_images(app, ctx);
 
     try {
         app.parse(argc, argv);
