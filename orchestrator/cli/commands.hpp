@@ -37,6 +37,7 @@ void register_stats(CLI::App& app, CommandContext& ctx);
 void register_events(CLI::App& app, CommandContext& ctx);
 void register_port(CLI::App& app, CommandContext& ctx);
 void register_inspect(CLI::App& app, CommandContext& ctx);
+void register_images(CLI::App& app, CommandContext& ctx);  // images, rmi, save, image ...
 // Last: it lists every command registered before it.
 void register_completion(CLI::App& app, CommandContext& ctx);
 

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
     register_events(app, ctx);
     register_port(app, ctx);
     register_inspect(app, ctx);
+    register_images(app, ctx);
     register_completion(app, ctx);
 
     try {
