@@ -96,7 +96,7 @@ TEST_CASE("credentials: DOCKER_CONFIG chooses the config directory") {
 }
 
 TEST_CASE("base64: round trip of every padding length") {
-    for (std::string s : {"", "a", "ab", "abc", "user:password", std::string("\0\xff\x10", 3)})
+    for (const std::string& s : std::vector<std::string>{"", "a", "ab", "abc", "user:password", std::string("\0\xff\x10", 3)})
         CHECK(base64_decode(base64_encode(s)) == s);
     CHECK(base64_encode("user:pass") == "dXNlcjpwYXNz");
     CHECK_THROWS_AS(base64_decode("abc"), stk::Error);
