@@ -1,10 +1,15 @@
 #include "image/digest.hpp"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
+#include <unistd.h>
+
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "runtime/sys/error.hpp"
+#include "runtime/sys/unique_fd.hpp"
 
 namespace stk::image {
 namespace {
@@ -44,6 +49,22 @@ Digest Digest::from_hex(std::string_view hex) {
 Digest Digest::of(std::string_view content) {
     Sha256 h;
     h.update(content);
+    return h.finish();
+}
+
+Digest Digest::of_file(const std::filesystem::path& path) {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) throw_errno(fmt::format("open \"{}\"", path.string()));
+    Sha256 h;
+    std::vector<char> buf(1 << 20);
+    ssize_t n;
+    while ((n = ::read(fd.get(), buf.data(), buf.size())) != 0) {
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw_errno(fmt::format("read \"{}\"", path.string()));
+        }
+        h.update(buf.data(), static_cast<size_t>(n));
+    }
     return h.finish();
 }
 

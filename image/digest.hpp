@@ -3,6 +3,7 @@
 // anything else is refused with an error naming the digest.
 #include <compare>
 #include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -17,6 +18,7 @@ public:
     static Digest from_hex(std::string_view hex);  // the 64 hex digits alone
     static bool valid(std::string_view text) noexcept;
     static Digest of(std::string_view content);   // sha256 of a byte string
+    static Digest of_file(const std::filesystem::path& path);  // streamed; Error naming the file
 
     const std::string& hex() const noexcept { return hex_; }
     std::string str() const { return "sha256:" + hex_; }

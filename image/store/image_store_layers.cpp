@@ -47,7 +47,21 @@ fs::path ImageStore::ensure_layer(const Descriptor& layer, const Digest& diff_id
         fs::create_directory(tmp / layout::kLayerRoot);
         fs::permissions(tmp / layout::kLayerRoot, fs::perms(0755));
 
-        UnpackResult r = unpack_layer(blob_path(layer.digest), tmp / layout::kLayerRoot);
+        // A blob that rotted on disk: say so, rather than what the damage made the unpacker see.
+        auto check_blob = [&] {
+            Digest got = Digest::of_file(blob_path(layer.digest));
+            if (got != layer.digest)
+                throw Error(fmt::format("blob {} in the store is corrupted (its content hashes to {}); refused",
+                                        layer.digest.str(), got.str()));
+        };
+        UnpackResult r;
+        try {
+            r = unpack_layer(blob_path(layer.digest), tmp / layout::kLayerRoot);
+        } catch (const Error&) {
+            check_blob();
+            throw;
+        }
+        if (r.diff_id != diff_id) check_blob();
         if (r.diff_id != diff_id)
             throw Error(fmt::format("blob {}: its uncompressed content has digest {}, the image config "
                                     "says {}; refused (corrupted or wrong layer)",

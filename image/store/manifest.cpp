@@ -38,6 +38,15 @@ json descriptor_json(const Descriptor& d) {
     return j;
 }
 
+std::vector<Descriptor> descriptor_list(const json& j, const char* key, const char* what) {
+    const json* list = member(j, key);
+    if (!list || !list->is_array()) throw Error(fmt::format("{}: {} must be a list", what, key));
+    std::vector<Descriptor> out;
+    for (size_t i = 0; i < list->size(); ++i)
+        out.push_back(descriptor_of((*list)[i], fmt::format("{}.{}[{}]", what, key, i)));
+    return out;
+}
+
 int schema_version_of(const json& j, const char* what) {
     const json* v = member(j, "schemaVersion");
     if (!v || !v->is_number_integer() || v->get<int>() != 2)
@@ -70,10 +79,7 @@ Manifest parse_manifest(std::string_view text) {
     const json* config = member(j, "config");
     if (!config) throw Error("manifest: config is missing");
     m.config = descriptor_of(*config, "manifest.config");
-    const json* layers = member(j, "layers");
-    if (!layers || !layers->is_array()) throw Error("manifest: layers must be a list");
-    for (size_t i = 0; i < layers->size(); ++i)
-        m.layers.push_back(descriptor_of((*layers)[i], fmt::format("manifest.layers[{}]", i)));
+    m.layers = descriptor_list(j, "layers", "manifest");
     m.annotations = string_map(j, "annotations", "manifest");
     return m;
 }
@@ -85,10 +91,7 @@ ImageIndex parse_index(std::string_view text) {
     x.media_type = string_or(j, "mediaType", "index", media_type::kOciIndex);
     if (!is_index_media_type(x.media_type))
         throw Error(fmt::format("index: mediaType \"{}\" is not an image index", x.media_type));
-    const json* ms = member(j, "manifests");
-    if (!ms || !ms->is_array()) throw Error("index: manifests must be a list");
-    for (size_t i = 0; i < ms->size(); ++i)
-        x.manifests.push_back(descriptor_of((*ms)[i], fmt::format("index.manifests[{}]", i)));
+    x.manifests = descriptor_list(j, "manifests", "index");
     x.annotations = string_map(j, "annotations", "index");
     return x;
 }
