@@ -20,6 +20,7 @@ packages=(
   keyutils                             # container tests: keyctl must fail inside (seccomp)
   iproute2 python3 procps time bc      # tests inspect links and namespaces; demo HTTP; bench timing
   docker-registry skopeo               # image tests: a real registry on loopback, images pushed to it
+  apache2-utils                        # pull tests: htpasswd -B makes the registry's bcrypt password file
   podman                               # export/build tests: manifests and saved images run in podman
   tmux                                 # exec tests drive an interactive shell through a pseudo-terminal
   nodejs                               # the Kubernetes manifest validator (ajv on kubernetes-types)

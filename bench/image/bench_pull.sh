@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Pull time of a multi-layer image from a docker-registry on loopback: `stack pull` (download,
 # verify, unpack into the store) against `skopeo copy docker://... oci:DIR` (download and verify
-# only, no unpacking) of the same image in the same run. Medians of RUNS; prints the ratio.
+# only, no unpacking) of the same image in the same run, and `podman pull` into a private
+# storage (download, verify, unpack: the like-for-like peer). Medians of RUNS; prints ratios.
 #   bench/image/bench_pull.sh [RUNS=5] [LAYERS=4] [MB_PER_LAYER=8]
 set -euo pipefail
 runs=${1:-5}
@@ -43,8 +44,9 @@ now() { date +%s%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 stack_ms=()
 skopeo_ms=()
+podman_ms=()
 for i in $(seq "$runs"); do
-    rm -rf "$work/data" "$work/skopeo"
+    rm -rf "$work/data" "$work/skopeo" "$work/podman"
     mkdir -p "$work/data" "$work/run"
     t0=$(now)
     STACK_DATA_ROOT=$work/data STACK_RUN_ROOT=$work/run DOCKER_CONFIG=$work/nodocker \
@@ -54,6 +56,14 @@ for i in $(seq "$runs"); do
     t2=$(now)
     stack_ms+=($(( (t1 - t0) / 1000000 )))
     skopeo_ms+=($(( (t2 - t1) / 1000000 )))
+    if command -v podman >/dev/null; then
+        t3=$(now)
+        podman --root "$work/podman/root" --runroot "$work/podman/run" --storage-driver overlay \
+            pull -q --tls-verify=false "$image" >/dev/null
+        podman_ms+=($(( ($(now) - t3) / 1000000 )))
+        podman --root "$work/podman/root" --runroot "$work/podman/run" --storage-driver overlay \
+            system reset -f >/dev/null 2>&1 || true
+    fi
 done
 s=$(printf '%s\n' "${stack_ms[@]}" | median)
 k=$(printf '%s\n' "${skopeo_ms[@]}" | median)
@@ -61,3 +71,8 @@ echo "image: $((layers + 1)) layers ($layers x ${mb} MiB random + busybox), ${si
 echo "stack pull (download + verify + unpack): median ${s} ms   runs: ${stack_ms[*]}"
 echo "skopeo copy to oci: (download + verify): median ${k} ms   runs: ${skopeo_ms[*]}"
 awk -v s="$s" -v k="$k" 'BEGIN {printf "ratio stack/skopeo: %.2f (target <= 1.00)\n", s / k}'
+if [ ${#podman_ms[@]} -gt 0 ]; then
+    p=$(printf '%s\n' "${podman_ms[@]}" | median)
+    echo "podman pull (download + verify + unpack): median ${p} ms   runs: ${podman_ms[*]}"
+    awk -v s="$s" -v p="$p" 'BEGIN {printf "ratio stack/podman: %.2f\n", s / p}'
+fi

@@ -51,7 +51,8 @@ struct HttpClient::Impl {
     std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
     beast::flat_buffer buffer;
 
-    explicit Impl(std::chrono::milliseconds t) : timeout(t) {}
+    // Beast reads at most the buffer's free capacity (512 bytes when empty) per system call.
+    explicit Impl(std::chrono::milliseconds t) : timeout(t) { buffer.reserve(kChunk); }
 
     beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
 

@@ -19,15 +19,12 @@ PullPolicy parse_pull_policy(const std::string& t) {
 }
 
 image::ImageRecord LocalImageProvider::ensure(const model::Service& service) {
-    PullPolicy policy = parse_pull_policy(service.pull_policy);
+    // `up` pulled what pull_policy asks for (engine/image_pull.hpp) before this is called.
+    parse_pull_policy(service.pull_policy);
     image::Reference ref = image::Reference::parse(service.image);
-    if (policy == PullPolicy::Always)
-        throw Error(fmt::format("image \"{}\": pull_policy always needs a registry pull, which this build "
-                                "of stack cannot do; import the image and use pull_policy missing",
-                                service.image));
     if (auto r = store_.find(ref)) return *r;
     throw Error(fmt::format("image \"{}\" ({}) is not in the local image store ({}) and pull_policy is {}; "
-                            "import it with `stack image import FILE`",
+                            "pull it with `stack pull` or import it with `stack image import FILE`",
                             service.image, ref.to_string(), store_.root().string(),
                             service.pull_policy.empty() ? "missing" : service.pull_policy));
 }

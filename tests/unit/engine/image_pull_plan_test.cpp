@@ -75,7 +75,7 @@ TEST_CASE("a bad pull_policy or image name is an error naming the service") {
     auto absent = [](const image::Reference&) { return false; };
     CHECK_THROWS_WITH(engine::plan_up_pulls(pointers(bad_policy), std::nullopt, absent),
                       Catch::Contains("service \"web\"") && Catch::Contains("pull_policy \"sometimes\""));
-    std::vector<model::Service> bad_image{service("api", "UPPER/case:1")};
+    std::vector<model::Service> bad_image{service("api", "app@sha256:not-a-digest")};
     CHECK_THROWS_WITH(engine::plan_pull_command(pointers(bad_image), false, absent),
                       Catch::Contains("service \"api\": image"));
 }

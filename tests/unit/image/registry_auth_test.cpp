@@ -10,6 +10,7 @@
 #include "image/registry/credentials.hpp"
 #include "image/registry/url.hpp"
 #include "runtime/sys/error.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace stk::image::registry;
 namespace fs = std::filesystem;
@@ -17,13 +18,7 @@ namespace fs = std::filesystem;
 namespace {
 
 struct TempConfig {
-    fs::path dir;
-    TempConfig() {
-        std::string tmpl = (fs::temp_directory_path() / "stk-regauth-XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        dir = tmpl;
-    }
-    ~TempConfig() { fs::remove_all(dir); }
+    stk::test::TempDir dir{"stk-regauth"};
     fs::path write(const std::string& text) const {
         std::ofstream(dir / "config.json") << text;
         return dir / "config.json";
@@ -96,7 +91,7 @@ TEST_CASE("credentials: DOCKER_CONFIG chooses the config directory") {
 }
 
 TEST_CASE("base64: round trip of every padding length") {
-    for (std::string s : {"", "a", "ab", "abc", "user:password", std::string("\0\xff\x10", 3)})
+    for (const std::string& s : std::vector<std::string>{"", "a", "ab", "abc", "user:password", std::string("\0\xff\x10", 3)})
         CHECK(base64_decode(base64_encode(s)) == s);
     CHECK(base64_encode("user:pass") == "dXNlcjpwYXNz");
     CHECK_THROWS_AS(base64_decode("abc"), stk::Error);

@@ -8,6 +8,7 @@
 #include "image/registry/platform.hpp"
 #include "image/registry/registry_settings.hpp"
 #include "image/registry/retry.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace stk::image;
 using namespace stk::image::registry;
@@ -77,9 +78,8 @@ TEST_CASE("registry access: HTTPS verified by default, loopback may fall back to
 }
 
 TEST_CASE("registry access: insecure registries by host:port or host, CA files") {
-    std::string tmpl = (fs::temp_directory_path() / "stk-regcert-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    fs::path dir = tmpl;
+    stk::test::TempDir tmp("stk-regcert");
+    const fs::path& dir = tmp.path();
     fs::create_directories(dir / "certs.d" / "registry.example:5000");
     std::ofstream(dir / "certs.d" / "registry.example:5000" / "ca.crt") << "x";
     std::ofstream(dir / "certs.d" / "registry.example:5000" / "client.key") << "x";
@@ -96,13 +96,11 @@ TEST_CASE("registry access: insecure registries by host:port or host, CA files")
     REQUIRE(c.tls.ca_files.size() == 2);
     CHECK(c.tls.ca_files[0] == dir / "extra.pem");
     CHECK(c.tls.ca_files[1] == dir / "certs.d" / "registry.example:5000" / "ca.crt");
-    fs::remove_all(dir);
 }
 
 TEST_CASE("registry settings: environment list and registries file, bad file named") {
-    std::string tmpl = (fs::temp_directory_path() / "stk-regconf-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    fs::path dir = tmpl;
+    stk::test::TempDir tmp("stk-regconf");
+    const fs::path& dir = tmp.path();
     std::ofstream(dir / "registries.json") << R"({"insecure-registries": ["file.example:1"]})";
     ::setenv("STACK_REGISTRIES_CONFIG", (dir / "registries.json").c_str(), 1);
     ::setenv("STACK_INSECURE_REGISTRIES", " a.example:5000 ,b.example", 1);
@@ -114,7 +112,6 @@ TEST_CASE("registry settings: environment list and registries file, bad file nam
                           Catch::Contains("insecure-registries"));
     ::unsetenv("STACK_REGISTRIES_CONFIG");
     ::unsetenv("STACK_INSECURE_REGISTRIES");
-    fs::remove_all(dir);
 }
 
 TEST_CASE("retry: transient failures are retried with doubling delays, final ones are not") {
