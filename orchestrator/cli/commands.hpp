@@ -24,5 +24,6 @@ void register_ps(CLI::App& app, CommandContext& ctx);
 void register_logs(CLI::App& app, CommandContext& ctx);
 void register_ls(CLI::App& app, CommandContext& ctx);
 void register_build(CLI::App& app, CommandContext& ctx);
+void register_images(CLI::App& app, CommandContext& ctx);  // images, rmi, save, image ...
 
 }  // namespace stk::cli

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
     register_logs(app, ctx);
     register_ls(app, ctx);
     register_build(app, ctx);
+    register_images(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -13,7 +13,8 @@ namespace {
 
 constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-runtime::RootfsSpec rootfs_of(const model::Service& s, const StackExtension& x) {
+runtime::RootfsSpec rootfs_of(const model::Service& s, const StackExtension& x,
+                              const image::ImageRecord* image) {
     runtime::RootfsSpec r;
     if (x.rootfs == "host") {
         r.kind = runtime::RootfsSpec::Kind::HostView;
@@ -22,12 +23,11 @@ runtime::RootfsSpec rootfs_of(const model::Service& s, const StackExtension& x) 
             throw Error(fmt::format("x-stack.rootfs \"{}\" is not a directory", x.rootfs));
         r.kind = runtime::RootfsSpec::Kind::Directory;
         r.directory = x.rootfs;
+    } else if (image) {
+        r.kind = runtime::RootfsSpec::Kind::Layers;
+        r.lower_dirs = image->lower_dirs();
     } else if (!s.image.empty()) {
-        throw Error(fmt::format(
-            "image \"{}\" is not in the local image store (stack cannot pull or import images "
-            "yet); run host programs with `x-stack: {{rootfs: host}}` or give a root directory "
-            "with `x-stack: {{rootfs: ./dir}}`",
-            s.image));
+        throw Error(fmt::format("image \"{}\" was not resolved through the image store", s.image));
     } else {
         throw Error("no image and no x-stack.rootfs: nothing to run");
     }
@@ -40,7 +40,8 @@ std::vector<std::string> command_of(const model::Service& s) {
     if (s.entrypoint) argv = s.entrypoint->argv;
     if (s.command) argv.insert(argv.end(), s.command->argv.begin(), s.command->argv.end());
     if (argv.empty())
-        throw Error("no command or entrypoint (without an image there is no default command)");
+        throw Error(s.image.empty() ? "no command or entrypoint (without an image there is no default command)"
+                                    : "no command: neither the service nor its image gives an entrypoint or command");
     return argv;
 }
 
@@ -222,7 +223,7 @@ runtime::ContainerSpec build_container_spec(const InstanceInputs& in) {
         spec.name = in.name;
         spec.hostname = s.hostname.empty() ? in.name : s.hostname;
         spec.domainname = s.domainname;
-        spec.rootfs = rootfs_of(s, x);
+        spec.rootfs = rootfs_of(s, x, in.image);
         spec.process.args = command_of(s);
         spec.process.env = environment_of(s, spec.hostname);
         spec.process.cwd = s.working_dir.empty() ? "/" : s.working_dir;
@@ -261,6 +262,10 @@ runtime::ContainerSpec build_container_spec(const InstanceInputs& in) {
         spec.labels["com.docker.compose.project"] = p.name;
         spec.labels["com.docker.compose.service"] = s.name;
         spec.labels["com.docker.compose.container-number"] = std::to_string(in.index);
+        if (in.image) {
+            spec.labels["com.docker.compose.image"] = in.image->config_digest.str();
+            spec.labels[kImageManifestLabel] = in.image->manifest_digest.str();
+        }
         return spec;
     });
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "image/store/image_store.hpp"
 #include "orchestrator/engine/stack_extension.hpp"
 #include "orchestrator/model/project.hpp"
 #include "runtime/spec.hpp"
@@ -18,11 +19,17 @@ struct InstanceInputs {
     std::string name;                    // the container's name
     std::filesystem::path dir;           // <run_root>/<project>/containers/<name>: hosts, resolv.conf, secrets
     std::filesystem::path netns_path;    // the namespace the network made; empty: none/host
+    // The service's image (its layers become the root) when it has `image:` and no
+    // x-stack.rootfs; `service` is then already apply_image_config()'s result.
+    const image::ImageRecord* image = nullptr;
 };
 
-// Throws Error naming the service for what cannot run (an image without a store, a missing
-// rootfs directory, no command, a bad stop signal...).
+// Throws Error naming the service for what cannot run (an image that was not resolved, a
+// missing rootfs directory, no command, a bad stop signal...).
 runtime::ContainerSpec build_container_spec(const InstanceInputs& in);
+
+// The container label naming the manifest digest of its image (`rmi` keeps those in use).
+inline constexpr const char* kImageManifestLabel = "io.stack.image.manifest";
 
 // The host directory holding a named volume's data (created on first use).
 std::filesystem::path volume_dir(const std::string& volume_name);

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "orchestrator/engine/container_spec_builder.hpp"
+#include "orchestrator/engine/image_config.hpp"
 #include "orchestrator/engine/naming.hpp"
 #include "orchestrator/engine/service_policies.hpp"
 #include "orchestrator/engine/supervisor_impl.hpp"
@@ -142,7 +143,11 @@ void Supervisor::Impl::prepare_services(const model::Project& project) {
         auto s = std::make_unique<ServiceRuntime>();
         s->service = svc;
         s->x = read_stack_extension(svc, project.working_dir);
-        s->health = health_config_of(svc, s->x);
+        if (auto img = resolved_images.find(svc.name); img != resolved_images.end() && s->x.rootfs.empty()) {
+            s->image = img->second;
+            s->service = apply_image_config(svc, img->second.config);
+        }
+        s->health = health_config_of(s->service, s->x);
         s->policy = restart_policy_of(svc);
         s->hash = load::config_hash(svc);
         s->replicas = replicas_of(svc, opts.up.scale);
@@ -150,12 +155,27 @@ void Supervisor::Impl::prepare_services(const model::Project& project) {
     }
 }
 
-graph::DependencyGraph Supervisor::Impl::selected_graph() const {
-    if (opts.up.services.empty()) return loaded.graph;
-    if (!opts.up.no_deps) return loaded.graph.with_dependencies(opts.up.services);
+namespace {
+
+graph::DependencyGraph selected_graph_of(const graph::DependencyGraph& all, const UpOptions& up) {
+    if (up.services.empty()) return all;
+    if (!up.no_deps) return all.with_dependencies(up.services);
     graph::DependencyGraph g;
-    for (const auto& s : opts.up.services) g.add_node(s);
+    for (const auto& s : up.services) g.add_node(s);
     return g;
+}
+
+}  // namespace
+
+graph::DependencyGraph Supervisor::Impl::selected_graph() const { return selected_graph_of(loaded.graph, opts.up); }
+
+void Supervisor::Impl::resolve_images(const load::LoadedProject& project, const UpOptions& up) {
+    for (const auto& name : selected_graph_of(project.graph, up).nodes()) {
+        const model::Service* svc = project.project.find_service(name);
+        if (!svc || svc->image.empty()) continue;
+        if (!read_stack_extension(*svc, project.project.working_dir).rootfs.empty()) continue;
+        resolved_images[name] = with_context(fmt::format("service \"{}\"", name), [&] { return images->ensure(*svc); });
+    }
 }
 
 void Supervisor::Impl::begin_up() {
@@ -163,6 +183,7 @@ void Supervisor::Impl::begin_up() {
         for (const auto& s : opts.up.services)
             if (!loaded.project.find_service(s))
                 throw Error(fmt::format("no such service: {}", s));
+        resolve_images(loaded, opts.up);
         prepare_services(loaded.project);
         walk_graph = selected_graph();
         std::set<std::string> used;
@@ -558,6 +579,11 @@ void Supervisor::Impl::converge(const nlohmann::json& req, ControlServer::Reply 
     if (shutting_down) return reply(error_reply("the project is stopping"), {});
     load::LoadedProject next = load::load_project(load_options_from_json(req.at("load")));
     UpOptions up = req.value("up", nlohmann::json::object()).get<UpOptions>();
+    try {
+        resolve_images(next, up);
+    } catch (const std::exception& e) {
+        return reply(error_reply(e.what()), {});
+    }
     std::vector<std::string> lines;
     // Which services change: config hash, --force-recreate, and `restart: true` dependants.
     std::set<std::string> recreate;

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "orchestrator/engine/control_server.hpp"
+#include "orchestrator/engine/image_provider.hpp"
 #include "orchestrator/engine/project_network.hpp"
 #include "orchestrator/engine/supervisor.hpp"
 #include "orchestrator/engine/supervisor_types.hpp"
@@ -26,6 +27,9 @@ struct Supervisor::Impl {
     void begin_up();
     void prepare_services(const model::Project& project);
     graph::DependencyGraph selected_graph() const;
+    // Gets the image of every service `up` will start (per pull_policy) into resolved_images;
+    // throws Error naming the service and image. Runs before anything is created or stopped.
+    void resolve_images(const load::LoadedProject& project, const UpOptions& up);
     void visit_start(const std::string& service, graph::GraphWalker::Done done);
     void start_service(ServiceRuntime& s, graph::GraphWalker::Done done);
     void walk_finished();
@@ -69,6 +73,8 @@ struct Supervisor::Impl {
     supervise::LogPrefixer prefixer;
     std::map<std::string, ProjectNetwork> networks;
     std::map<std::string, std::unique_ptr<ServiceRuntime>> services;
+    std::unique_ptr<ImageProvider> images = default_image_provider();
+    std::map<std::string, image::ImageRecord> resolved_images;  // service -> its image
     graph::DependencyGraph walk_graph;
     std::unique_ptr<graph::GraphWalker> walker;
     graph::DependencyGraph stop_graph;

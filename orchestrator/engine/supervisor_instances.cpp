@@ -157,6 +157,7 @@ void Supervisor::Impl::create_container(Instance& in) {
     inputs.name = in.name;
     inputs.dir = in.dir;
     if (in.netns) inputs.netns_path = in.netns->path();
+    if (s.image) inputs.image = &*s.image;
     runtime::ContainerSpec spec = build_container_spec(inputs);
     spec.hosts_file = in.dir / "hosts";
     if (fs::exists(in.dir / "resolv.conf")) spec.resolv_conf_file = in.dir / "resolv.conf";

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "image/store/image_store.hpp"
 #include "network/netns/net_namespace.hpp"
 #include "network/proxy/port_proxy.hpp"
 #include "orchestrator/engine/exec_probe_runner.hpp"
@@ -71,7 +72,8 @@ struct GateWaiter {
 };
 
 struct ServiceRuntime {
-    model::Service service;
+    model::Service service;  // with the image config applied when it runs from an image
+    std::optional<image::ImageRecord> image;
     StackExtension x;
     supervise::HealthConfig health;
     supervise::RestartPolicy policy;
