@@ -1,33 +1,17 @@
 // A built image leaves the store as an archive (`stack image save`'s code) that podman loads
 // into a private storage and runs.
-#include <cstdio>
-
 #include <catch2/catch.hpp>
 
 #include "image/archive/save_archive.hpp"
 #include "tests/integration/build/build_support.hpp"
+#include "tests/support/run_shell.hpp"
 
 using buildtest::BuildProject;
+using stk::test::run_shell;
 namespace fs = std::filesystem;
 
-namespace {
-
-std::string sh(const std::string& cmd) {
-    std::string out;
-    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-    if (!p) return "popen failed";
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    int status = ::pclose(p);
-    if (status != 0) out += "\n[exit status " + std::to_string(status) + "]";
-    return out;
-}
-
-}  // namespace
-
 TEST_CASE("build: the saved image loads and runs in podman", "[build][root][podman]") {
-    if (sh("command -v podman").find("podman") == std::string::npos) FAIL("podman is not installed");
+    if (run_shell("command -v podman").find("podman") == std::string::npos) FAIL("podman is not installed");
     BuildProject p("services:\n  app:\n    image: stk-test/built-for-podman:1\n    build: .\n");
     p.file("Dockerfile",
            "FROM stk-test/busybox:latest\n"
@@ -53,18 +37,18 @@ TEST_CASE("build: the saved image loads and runs in podman", "[build][root][podm
     struct Cleanup {
         std::string podman, root;
         ~Cleanup() {
-            sh(podman + " rm -a -f");
-            sh(podman + " rmi -a -f");
-            sh("umount -R " + root + " 2>/dev/null");
+            run_shell(podman + " rm -a -f");
+            run_shell(podman + " rmi -a -f");
+            run_shell("umount -R " + root + " 2>/dev/null");
         }
     } cleanup{podman, (pod / "root").string()};
-    std::string load = sh(podman + " load -i " + archive.string());
+    std::string load = run_shell(podman + " load -i " + archive.string());
     INFO(load);
     REQUIRE(load.find("exit status") == std::string::npos);
-    std::string run = sh(podman + " run --rm --network none stk-test/built-for-podman:1");
+    std::string run = run_shell(podman + " run --rm --network none stk-test/built-for-podman:1");
     INFO(run);
     CHECK(run == "built-by-stack\nhello podman\nhi\ngone\n");  // hello.txt deleted by the whiteout
-    std::string history = sh(podman + " history --format '{{.CreatedBy}}' stk-test/built-for-podman:1");
+    std::string history = run_shell(podman + " history --format '{{.CreatedBy}}' stk-test/built-for-podman:1");
     INFO(history);
     CHECK(history.find("RUN echo built-by-stack") != std::string::npos);
 }
