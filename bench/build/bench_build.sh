@@ -5,6 +5,7 @@
 # 2. A cold build (no cache) of the same Dockerfile by `stack build --no-cache` and by
 #    `podman build --no-cache` (buildah), both from the same busybox base (the peers' OCI
 #    layout), podman with a private storage under the temp dir; median of `runs` each.
+# STACK_IMPORTER names another stack binary to import the base with (default: the same).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 STACK=${1:-$(ls -t "$here"/build*/orchestrator/stack 2>/dev/null | head -1)}
@@ -31,7 +32,7 @@ trap cleanup EXIT
 
 # The base, the same bytes for both builders.
 (cd "$OCI" && tar -cf "$work/base.tar" oci-layout index.json blobs)
-"$STACK" image import "$work/base.tar" --tag stk-bench/base:latest >/dev/null
+"${STACK_IMPORTER:-$STACK}" image import "$work/base.tar" --tag stk-bench/base:latest >/dev/null
 
 proj=$work/proj
 mkdir -p "$proj/dir"
@@ -69,6 +70,7 @@ time_cmd() {  # LABEL N CMD...: median/min/max in ms
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r)"
 stack_build() { "$STACK" -p benchb -f "$proj/compose.yaml" build "$@"; }
 stack_build >/dev/null  # fills the cache
+time_cmd "stack version (process start floor)" $((RUNS * 4)) "$STACK" version
 time_cmd "stack build, unchanged (10 steps cached)" $((RUNS * 4)) stack_build
 time_cmd "stack build --no-cache (cold)" "$RUNS" stack_build --no-cache
 

@@ -7,7 +7,6 @@
 
 #include "image/build/builder/builder.hpp"
 #include "image/build/dockerfile/instruction.hpp"
-#include "orchestrator/engine/image_provider.hpp"
 
 namespace stk::engine {
 namespace fs = std::filesystem;
@@ -54,9 +53,10 @@ bool up_needs_build(const image::ImageStore& store, const model::Project& projec
                     const model::Service& service, bool build_flag) {
     if (!service.build) return false;
     if (build_flag) return true;
-    PullPolicy policy = parse_pull_policy(service.pull_policy);
-    if (policy == PullPolicy::Build) return true;
-    if (policy == PullPolicy::Never) return false;
+    // pull_policy: build always builds; never uses only what the store has; the rest build
+    // what is missing (a service with build: is built rather than pulled).
+    if (service.pull_policy == "build") return true;
+    if (service.pull_policy == "never") return false;
     return !store.find(image::Reference::parse(built_image_name(project, service)));
 }
 

@@ -68,7 +68,8 @@ private:
     void from() {
         const Instruction& ins = *st_.from;
         n_ = 1;
-        std::string shown = "FROM " + st_.base + (st_.name.empty() ? "" : " AS " + st_.name);
+        std::string shown = "FROM " + st_.base;
+        std::string alias = st_.name.empty() ? "" : " AS " + st_.name;
         if (st_.base == "scratch") {
             state_ = {};
             state_.config.env = {std::string("PATH=") + kDefaultPath};
@@ -94,6 +95,7 @@ private:
             key_ = StepCache::chain("", "FROM " + rec.config_digest.str());
             shown += "@" + rec.manifest_digest.str();
         }
+        shown += alias;
         // Docker does not carry the base image's creation time or labels' history into steps
         // it has not run; only the config's runtime defaults and history.
         sh_.log.step(prefix_, n_, total_, shown, false);
@@ -208,6 +210,7 @@ private:
                                                    "and destination",
                                                    ins.keyword));
         std::string dest = words.back();
+        const std::string written_dest = dest;
         words.pop_back();
         if (dest.empty() || dest[0] != '/') {
             std::string wd = effective_workdir(state_.config);
@@ -240,7 +243,7 @@ private:
         CopyPlan plan = at_line(ins, [&] { return plan_copy(*tree, words, dest, existing_dir, add); });
         std::string content = tree->is_context() ? hash_copy_plan(plan, sh_.hashes) : source_key;
         std::string text = fmt::format("{} {}{} {}", ins.keyword, flag_text(ins),
-                                       fmt::join(words, " "), dest);
+                                       fmt::join(words, " "), written_dest);
         std::string key = StepCache::chain(key_, text + "\x1f" + content);
         if (lookup(key)) {
             sh_.log.step(prefix_, n_, total_, text, true);

@@ -4,6 +4,7 @@
 #include "tests/integration/build/build_support.hpp"
 
 using buildtest::BuildProject;
+namespace fs = std::filesystem;
 
 TEST_CASE("build: a failing RUN reports Dockerfile:line and its exit code, leaves nothing",
           "[build][root]") {
@@ -35,6 +36,15 @@ TEST_CASE("build: a failing RUN reports Dockerfile:line and its exit code, leave
                 if (e.is_directory()) empty = false;
         CHECK(empty);
     }
+
+    // Fixed, it builds under compose v2's default name <project>-<service>.
+    p.file("Dockerfile", "FROM stk-test/busybox:latest\nRUN echo fine > /ok\n");
+    auto fixed = p.run({"build", "-q"});
+    INFO(fixed.out << fixed.err);
+    REQUIRE(fixed.code == 0);
+    auto built = p.store().find(stk::image::Reference::parse(p.name + "-broken"));
+    REQUIRE(built);
+    CHECK(fixed.out == built->config_digest.str() + "\n");
 
     // Dockerfile mistakes are named by line too, before anything runs.
     p.file("Dockerfile", "FROM stk-test/busybox:latest\nCOPY missing.txt /x\n");
