@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "orchestrator/export/k8s/resources.hpp"
 #include "tests/unit/export/export_fixture.hpp"
 
 using namespace export_test;
