@@ -73,7 +73,8 @@ TEST_CASE("build: multi-stage image from busybox, run with stack up, cached rebu
     auto first = p.run({"build"});
     INFO(first.out << first.err);
     REQUIRE(first.code == 0);
-    CHECK(first.out.find("[web builder 1/6] FROM stk-test/busybox:latest AS builder") != std::string::npos);
+    CHECK(first.out.find("[web builder 1/6] FROM stk-test/busybox:latest@sha256:") != std::string::npos);
+    CHECK(first.out.find(" AS builder\n") != std::string::npos);
     CHECK(first.out.find("[web 4/10] ENV APP_MODE=production APP_HOME=/srv") != std::string::npos);
     CHECK(BuildProject::count(first.out, "CACHED") == 0);
     CHECK(first.out.find("# syntax=docker/dockerfile:1 ignored") != std::string::npos);
