@@ -275,7 +275,6 @@ std::vector<std::string> unhonoured_keys(const model::Service& s) {
     auto note = [&out](bool present, const char* key) {
         if (present) out.emplace_back(key);
     };
-    note(s.build.has_value(), "build");
     note(!s.devices.empty(), "devices");
     note(!s.device_cgroup_rules.empty(), "device_cgroup_rules");
     note(!s.gpus.empty(), "gpus");

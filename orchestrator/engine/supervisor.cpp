@@ -12,6 +12,7 @@
 #include "orchestrator/engine/image_config.hpp"
 #include "orchestrator/engine/naming.hpp"
 #include "orchestrator/engine/service_policies.hpp"
+#include "orchestrator/engine/service_build.hpp"
 #include "orchestrator/engine/supervisor_impl.hpp"
 #include "orchestrator/load/hash.hpp"
 #include "runtime/sys/error.hpp"
@@ -184,9 +185,12 @@ graph::DependencyGraph Supervisor::Impl::selected_graph() const { return selecte
 void Supervisor::Impl::resolve_images(const load::LoadedProject& project, const UpOptions& up) {
     for (const auto& name : selected_graph_of(project.graph, up).nodes()) {
         const model::Service* svc = project.project.find_service(name);
-        if (!svc || svc->image.empty()) continue;
+        if (!svc || (svc->image.empty() && !svc->build)) continue;
         if (!read_stack_extension(*svc, project.project.working_dir).rootfs.empty()) continue;
-        resolved_images[name] = with_context(fmt::format("service \"{}\"", name), [&] { return images->ensure(*svc); });
+        // A `build:` service without `image:` runs the image `stack build` named for it.
+        model::Service named = *svc;
+        if (named.image.empty()) named.image = built_image_name(project.project, *svc);
+        resolved_images[name] = with_context(fmt::format("service \"{}\"", name), [&] { return images->ensure(named); });
     }
 }
 
