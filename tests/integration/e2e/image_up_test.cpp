@@ -7,7 +7,7 @@ using namespace e2e;
 
 TEST_CASE("up runs an imported image with its Cmd, Env, WorkingDir, healthcheck and layers") {
     stk::test::BusyboxImage img({.reference = "stk-test/e2e:1"});
-    Project p(R"(
+    Project p(R"YAML(
 services:
   app:
     image: stk-test/e2e:1
@@ -19,11 +19,11 @@ services:
     command:
       - >-
         test ! -e /etc/doomed && test ! -e /data/opaque/old.txt && test -f /data/opaque/new.txt &&
-        test -f /data/keep.txt && test "$(cat /app/hardlink)" = "from layer 2" &&
-        echo layers-ok cwd=$PWD IMAGE_VAR=$IMAGE_VAR; exec sleep 3600
+        test -f /data/keep.txt && test "$$(cat /app/hardlink)" = "from layer 2" &&
+        echo layers-ok cwd=$$PWD IMAGE_VAR=$$IMAGE_VAR; exec sleep 3600
     depends_on:
       app: {condition: service_healthy}
-)");
+)YAML");
     auto imported = p.run({"image", "import", img.docker_archive().string()});
     REQUIRE(imported.code == 0);
     CHECK_THAT(imported.out, Catch::Contains("stk-test/e2e:1"));
