@@ -37,7 +37,7 @@ services:
     CHECK_THAT(p.log(p.cname("app")), Catch::Contains("image-cmd cwd=/app IMAGE_VAR=from-image"));
     CHECK(eventually([&] { return p.log(p.cname("check")).find("layers-ok") != std::string::npos; }));
     CHECK_THAT(p.log(p.cname("check")), Catch::Contains("layers-ok cwd=/app IMAGE_VAR=from-service"));
-    CHECK(p.container(p.cname("app")).value("health", "") == "healthy");
+    CHECK(p.container(p.cname("app"))["health"]["status"] == "healthy");
 
     // In use: rmi refuses without -f.
     auto rmi = p.run({"rmi", "stk-test/e2e:1"});
