@@ -7,7 +7,7 @@ using namespace e2e;
 
 TEST_CASE("up runs an imported image with its Cmd, Env, WorkingDir, healthcheck and layers") {
     stk::test::BusyboxImage img({.reference = "stk-test/e2e:1"});
-    Project p(R"(
+    Project p(R"YAML(
 services:
   app:
     image: stk-test/e2e:1
@@ -19,11 +19,11 @@ services:
     command:
       - >-
         test ! -e /etc/doomed && test ! -e /data/opaque/old.txt && test -f /data/opaque/new.txt &&
-        test -f /data/keep.txt && test "$(cat /app/hardlink)" = "from layer 2" &&
-        echo layers-ok cwd=$PWD IMAGE_VAR=$IMAGE_VAR; exec sleep 3600
+        test -f /data/keep.txt && test "$$(cat /app/hardlink)" = "from layer 2" &&
+        echo layers-ok cwd=$$PWD IMAGE_VAR=$$IMAGE_VAR; exec sleep 3600
     depends_on:
       app: {condition: service_healthy}
-)");
+)YAML");
     auto imported = p.run({"image", "import", img.docker_archive().string()});
     REQUIRE(imported.code == 0);
     CHECK_THAT(imported.out, Catch::Contains("stk-test/e2e:1"));
@@ -37,7 +37,7 @@ services:
     CHECK_THAT(p.log(p.cname("app")), Catch::Contains("image-cmd cwd=/app IMAGE_VAR=from-image"));
     CHECK(eventually([&] { return p.log(p.cname("check")).find("layers-ok") != std::string::npos; }));
     CHECK_THAT(p.log(p.cname("check")), Catch::Contains("layers-ok cwd=/app IMAGE_VAR=from-service"));
-    CHECK(p.container(p.cname("app")).value("health", "") == "healthy");
+    CHECK(p.container(p.cname("app"))["health"]["status"] == "healthy");
 
     // In use: rmi refuses without -f.
     auto rmi = p.run({"rmi", "stk-test/e2e:1"});
