@@ -1,29 +1,13 @@
 #include <catch2/catch.hpp>
 
-#include <cstdio>
-
 #include "image/archive/import_archive.hpp"
 #include "image/archive/save_archive.hpp"
 #include "tests/integration/image/store_fixture.hpp"
+#include "tests/support/run_shell.hpp"
 
 using namespace stk;
 using namespace stk::test;
 
-namespace {
-
-std::string run(const std::string& cmd) {
-    std::string out;
-    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-    if (!p) return "popen failed";
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    int status = ::pclose(p);
-    if (status != 0) out += "\n[exit status " + std::to_string(status) + "]";
-    return out;
-}
-
-}  // namespace
 
 TEST_CASE("saved archives load back into a store with the same manifest digest and tags") {
     StoreFixture f;
@@ -45,7 +29,7 @@ TEST_CASE("saved archives load back into a store with the same manifest digest a
 }
 
 TEST_CASE("podman loads a saved archive into private storage and lists it") {
-    if (run("command -v podman").find("podman") == std::string::npos) FAIL("podman is not installed");
+    if (run_shell("command -v podman").find("podman") == std::string::npos) FAIL("podman is not installed");
     StoreFixture f;
     BusyboxImage img({.reference = "stk-test/podman:1"});
     image::import_archive(f.store, img.docker_archive());
@@ -56,12 +40,12 @@ TEST_CASE("podman loads a saved archive into private storage and lists it") {
                          " --storage-driver vfs --cgroup-manager cgroupfs --events-backend none --tmpdir " +
                          (f.dir / "podman/tmp").string();
     std::filesystem::create_directories(f.dir / "podman/tmp");
-    std::string load = run(podman + " load -i " + (f.dir / "out.tar").string());
+    std::string load = run_shell(podman + " load -i " + (f.dir / "out.tar").string());
     INFO(load);
     CHECK_THAT(load, !Catch::Contains("exit status"));
-    std::string listed = run(podman + " images --format '{{.Repository}}:{{.Tag}} {{.ID}}'");
+    std::string listed = run_shell(podman + " images --format '{{.Repository}}:{{.Tag}} {{.ID}}'");
     INFO(listed);
     CHECK_THAT(listed, Catch::Contains("stk-test/podman:1") && Catch::Contains(img.config_digest().short_hex()));
-    run(podman + " rmi -a -f");
-    run("umount -R " + (f.dir / "podman/root").string() + " 2>/dev/null");
+    run_shell(podman + " rmi -a -f");
+    run_shell("umount -R " + (f.dir / "podman/root").string() + " 2>/dev/null");
 }
