@@ -1,6 +1,6 @@
 # Sourced by the bench scripts: the stack binary, a private run/data root, timing and tables.
 # Expects REPO set; sets STACK, WORK, STACK_RUN_ROOT, STACK_DATA_ROOT and an EXIT trap that
-# runs `stack down` for every project named in PROJECTS and removes WORK.
+# runs EXTRA_CLEANUP, then `stack down` for every project named in PROJECTS, and removes WORK.
 
 find_stack() {
   local c
@@ -23,8 +23,8 @@ make_work() {
 
 bench_cleanup() {
   local p
-  for p in "${PROJECTS[@]}"; do "$STACK" -p "$p" down -t 1 >/dev/null 2>&1; done
   [ -n "${EXTRA_CLEANUP:-}" ] && $EXTRA_CLEANUP
+  for p in "${PROJECTS[@]}"; do "$STACK" -p "$p" down -t 1 >/dev/null 2>&1; done
   rm -rf "$WORK"
 }
 

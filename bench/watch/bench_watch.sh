@@ -22,29 +22,21 @@ while getopts "r:n:b:" o; do
   *) echo "usage: $0 [-r RUNS] [-n SERVICES] [-b STACK_BINARY]" >&2; exit 2 ;;
   esac
 done
-if [ -z "$STACK" ]; then
-  for c in "$REPO"/build*/orchestrator/stack "$(command -v stack 2>/dev/null)"; do
-    [ -x "$c" ] && { STACK=$c; break; }
-  done
-fi
-[ -x "$STACK" ] || { echo "no stack binary (build it or pass -b)" >&2; exit 1; }
+# shellcheck source=../lib/bench_common.sh
+. "$REPO/bench/lib/bench_common.sh"
+find_stack
 
-WORK=$(mktemp -d /tmp/stk-bench-watch.XXXXXX)
-export STACK_RUN_ROOT=$WORK/run STACK_DATA_ROOT=$WORK/data
-mkdir -p "$STACK_RUN_ROOT" "$STACK_DATA_ROOT" "$WORK/proj/src"
+make_work watch
+mkdir -p "$WORK/proj/src"
 PROJECT=benchwatch$$
+PROJECTS=("$PROJECT")
 UP_PID=""
-cleanup() {
+stop_watcher() {
   if [ -n "$UP_PID" ]; then kill -INT "$UP_PID" 2>/dev/null; wait "$UP_PID" 2>/dev/null; fi
-  "$STACK" -p "$PROJECT" -f "$WORK/proj/compose.yaml" down -t 1 >/dev/null 2>&1
-  rm -rf "$WORK"
 }
-trap cleanup EXIT
+EXTRA_CLEANUP=stop_watcher
 
-now_ns() { date +%s%N; }
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit }
-  if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-row() { printf '%-52s %10s %s\n' "$1" "$2" "${3:-}"; }
+wrow() { printf '%-52s %10s %s\n' "$1" "$2" "${3:-}"; }
 
 # N services that stop at once on SIGTERM (sleep as the service: PID 1 forwards the signal and
 # sleep dies of it); s1 has the value the runs change and a sync rule.
@@ -96,12 +88,12 @@ for ((r = 1; r <= RUNS; r++)); do
   ext+=("$(( (t1 - t0) / 1000000 ))") tot+=("$t") wait_ms+=("$w") load+=("$l") conv+=("$c")
   beyond+=("$((t - c))")
 done
-row "save to converged, measured by this script" "$(printf '%s\n' "${ext[@]}" | median)" "ms (5 ms polling)"
-row "save to converged, reported by the watcher" "$(printf '%s\n' "${tot[@]}" | median)" "ms"
-row "  waiting (quiet window 60 ms)" "$(printf '%s\n' "${wait_ms[@]}" | median)" "ms"
-row "  load and plan" "$(printf '%s\n' "${load[@]}" | median)" "ms"
-row "  converge (stop, create, start the one service)" "$(printf '%s\n' "${conv[@]}" | median)" "ms"
-row "beyond the service's own restart (target < 300)" "$(printf '%s\n' "${beyond[@]}" | median)" "ms"
+wrow "save to converged, measured by this script" "$(printf '%s\n' "${ext[@]}" | median)" "ms (5 ms polling)"
+wrow "save to converged, reported by the watcher" "$(printf '%s\n' "${tot[@]}" | median)" "ms"
+wrow "  waiting (quiet window 60 ms)" "$(printf '%s\n' "${wait_ms[@]}" | median)" "ms"
+wrow "  load and plan" "$(printf '%s\n' "${load[@]}" | median)" "ms"
+wrow "  converge (stop, create, start the one service)" "$(printf '%s\n' "${conv[@]}" | median)" "ms"
+wrow "beyond the service's own restart (target < 300)" "$(printf '%s\n' "${beyond[@]}" | median)" "ms"
 
 echo "== develop.watch sync of one file into s1 (median of $RUNS)"
 synced=()
@@ -113,4 +105,4 @@ for ((r = 1; r <= RUNS; r++)); do
   fi
   synced+=("$(grep -- "watch: synced" "$WORK/watch.out" | sed -n "${r}p" | sed -E 's/.* in ([0-9]+) ms.*/\1/')")
 done
-row "save to synced, reported by the watcher" "$(printf '%s\n' "${synced[@]}" | median)" "ms"
+wrow "save to synced, reported by the watcher" "$(printf '%s\n' "${synced[@]}" | median)" "ms"
