@@ -77,7 +77,8 @@ ImageRecord ImageStore::put_image(const Reference& ref, std::string_view manifes
         put_blob(config_json, config_digest);
         Digest manifest_digest = put_blob(manifest_json);
         for (size_t i = 0; i < m.layers.size(); ++i) ensure_layer(m.layers[i], Digest::parse(config.diff_ids[i]));
-        tag(ref.digest.empty() ? ref : ref.with_tag(ref.tag.empty() ? "latest" : ref.tag), manifest_digest);
+        // A reference by digest names only that digest: it must not move a tag such as latest.
+        if (ref.digest.empty()) tag(ref, manifest_digest);
         tag(ref.with_digest(manifest_digest), manifest_digest);
         return load_record(manifest_digest);
     });

@@ -104,3 +104,17 @@ TEST_CASE("an archive with a corrupted blob is refused and leaves no image") {
     CHECK(dir_is_empty(f.dir / "images/tmp"));
     CHECK_FALSE(f.store.has_blob(img.manifest().layers.back().digest));
 }
+
+TEST_CASE("an image stored by digest is found by that digest and moves no tag") {
+    StoreFixture first;
+    BusyboxImage img({.reference = "stk-test/pinned:1", .two_layers = false});
+    image::Digest digest = image::import_archive(first.store, img.docker_archive()).at(0).manifest_digest;
+
+    StoreFixture f;
+    image::ImportOptions o;
+    o.tag = image::Reference::parse("stk-test/pinned@" + digest.str());
+    image::import_archive(f.store, img.docker_archive(), o);
+    CHECK(f.store.find(image::Reference::parse("stk-test/pinned@" + digest.str())));
+    CHECK_FALSE(f.store.find(image::Reference::parse("stk-test/pinned:latest")));
+    CHECK_FALSE(f.store.find(image::Reference::parse("stk-test/pinned:1")));
+}
