@@ -19,6 +19,7 @@
 #include "orchestrator/engine/control_protocol.hpp"
 #include "orchestrator/engine/detached_launch.hpp"
 #include "orchestrator/engine/image_pull.hpp"
+#include "orchestrator/engine/plan_options.hpp"
 #include "orchestrator/engine/supervisor.hpp"
 #include "orchestrator/load/loader.hpp"
 #include "orchestrator/plan/observe.hpp"
@@ -82,15 +83,7 @@ engine::UpOptions up_options(const UpFlags& f, const GlobalOptions& g) {
 
 // The same decision `up` takes, printed instead of carried out (orchestrator/plan).
 void print_dry_run(const load::LoadedProject& loaded, const engine::UpOptions& up) {
-    plan::UpOptions po;
-    po.services = up.services;
-    po.scale = up.scale;
-    po.no_recreate = up.no_recreate;
-    po.force_recreate = up.force_recreate;
-    po.no_deps = up.no_deps;
-    po.no_start = up.no_start;
-    po.remove_orphans = up.remove_orphans;
-    plan::Plan p = plan::reconcile(loaded.project, loaded.graph, po,
+    plan::Plan p = plan::reconcile(loaded.project, loaded.graph, engine::plan_options(up),
                                    plan::observe(run_root(), loaded.project.name));
     std::cout << p.to_string();
 }

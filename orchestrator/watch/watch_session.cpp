@@ -8,6 +8,7 @@
 #include <boost/asio/post.hpp>
 #include <deque>
 
+#include "orchestrator/engine/plan_options.hpp"
 #include "orchestrator/load/diagnostics.hpp"
 #include "orchestrator/watch/container_sync.hpp"
 #include "runtime/sys/error.hpp"
@@ -25,15 +26,9 @@ long long ms_since(Clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t).count();
 }
 
-plan::UpOptions plan_options(const engine::UpOptions& up) {
-    plan::UpOptions po;
-    po.services = up.services;
-    po.scale = up.scale;
-    po.no_recreate = up.no_recreate;
+plan::UpOptions save_plan_options(const engine::UpOptions& up) {
+    plan::UpOptions po = engine::plan_options(up);
     po.force_recreate = false;  // --force-recreate applies to the first `up`, not to each save
-    po.no_deps = up.no_deps;
-    po.no_start = up.no_start;
-    po.remove_orphans = up.remove_orphans;
     return po;
 }
 
@@ -213,7 +208,7 @@ struct WatchSession::Impl : std::enable_shared_from_this<Impl> {
         adopt(loaded);
         try {
             rewatch();
-            plan::Plan p = plan::reconcile(loaded.project, loaded.graph, plan_options(opts.up),
+            plan::Plan p = plan::reconcile(loaded.project, loaded.graph, save_plan_options(opts.up),
                                            target.observe());
             print(p.to_string());
             if (p.unchanged()) {
