@@ -27,6 +27,7 @@ const STORE_DELAY = 3;      // seconds store sleeps before it listens
 
 function skip(why) {
   console.log(`SKIPPED: ${why}`);
+  fs.rmSync(work, { recursive: true, force: true });
   process.exit(SKIP);
 }
 
