@@ -113,6 +113,8 @@ function createNetwork() {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Resolves to "timeout" after ms without keeping node alive once the race it is in is decided.
+const deadline = (ms) => new Promise((r) => setTimeout(r, ms, "timeout").unref());
 
 async function until(what, fn, seconds) {
   for (let i = 0; i < seconds * 4; i++) {
@@ -201,7 +203,7 @@ async function main() {
     (podman(["logs", "app-pod-0-wait-store"], { mayFail: true }).stdout.match(/waiting for store/g) || []).length >= 3, 60);
   check("app is held back while store is absent", !state("app-pod-0-app").startsWith("running"), state("app-pod-0-app"));
   podman(play("store", writeYaml("store.yaml", [...configs, workload("store")])));
-  const code = await Promise.race([appExit, sleep(90000).then(() => "timeout")]);
+  const code = await Promise.race([appExit, deadline(90000)]);
   check("app's kube play finishes once its init container saw store answer", code === 0, `exit ${code} ${appErr}`);
   await until("app to run", () => state("app-pod-0-app").startsWith("running"), 30);
   // store's command sleeps STORE_DELAY seconds before it listens.
