@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "image/registry/platform.hpp"
+#include "image/platform.hpp"
 #include "image/registry/registry_client.hpp"
 #include "image/store/file_lock.hpp"
 #include "image/store/store_layout.hpp"

@@ -8,7 +8,6 @@
 
 #include "image/registry/auth_challenge.hpp"
 #include "image/registry/credentials.hpp"
-#include "image/registry/platform.hpp"
 #include "image/store/manifest.hpp"
 
 namespace stk::image::registry {
@@ -30,6 +29,12 @@ std::pair<std::string, std::string> registry_error_of(const HttpResponse& r) {
             return {e.value("code", std::string()), e.value("message", std::string())};
     }
     return {};
+}
+
+// Asks for every manifest kind stack reads.
+std::string manifest_accept_header() {
+    return fmt::format("{}, {}, {}, {}", media_type::kOciIndex, media_type::kDockerManifestList,
+                       media_type::kOciManifest, media_type::kDockerManifest);
 }
 
 }  // namespace
