@@ -10,6 +10,7 @@
 #include "image/build/fs/apply_copy.hpp"
 #include "image/build/fs/layer_diff.hpp"
 #include "image/build/fs/layer_view.hpp"
+#include "image/platform.hpp"
 #include "runtime/process/timestamp.hpp"
 #include "runtime/sys/paths.hpp"
 #include "runtime/sys/scope_exit.hpp"
@@ -72,6 +73,10 @@ private:
         std::string alias = st_.name.empty() ? "" : " AS " + st_.name;
         if (st_.base == "scratch") {
             state_ = {};
+            image::Platform host = image::host_platform();
+            state_.config.architecture = host.architecture;
+            state_.config.os = host.os;
+            state_.config.variant = host.variant;
             state_.config.env = {std::string("PATH=") + kDefaultPath};
             key_ = StepCache::chain("", "FROM scratch");
         } else if (auto dep = sh_.graph.find(st_.base, st_.index)) {
