@@ -12,6 +12,7 @@
 
 #include "orchestrator/cli/commands.hpp"
 #include "orchestrator/cli/global_options.hpp"
+#include "orchestrator/cli/output/progress_renderer.hpp"
 #include "orchestrator/engine/control_protocol.hpp"
 #include "orchestrator/engine/teardown.hpp"
 #include "orchestrator/load/loader.hpp"
@@ -70,8 +71,10 @@ int run_down(const GlobalOptions& g, const DownFlags& f) {
                   << "): cleaning up from disk\n";
     }
     int code = 0;
+    auto progress = output::make_progress_renderer(g);
     if (reply) {
         if (state) wait_for_exit(state->supervisor_pid, state->supervisor_start_time);
+        for (const auto& l : reply->value("lines", std::vector<std::string>{})) progress->line(l);
         if (!reply->value("ok", false)) {
             std::cerr << "stack: " << reply->value("error", "down failed") << '\n';
             code = 1;
@@ -79,7 +82,8 @@ int run_down(const GlobalOptions& g, const DownFlags& f) {
     }
     // Whatever the supervisor could not remove (or everything, when it is gone).
     auto report = engine::teardown_from_disk(project, opts, loaded ? &loaded->project : nullptr);
-    for (const auto& l : report.removed) std::cout << " " << l << '\n';
+    for (const auto& l : report.removed) progress->line(l);
+    progress->finish();
     for (const auto& e : report.errors) std::cerr << "stack: " << e << '\n';
     if (!report.errors.empty()) code = 1;
     return code;

@@ -9,6 +9,7 @@
 
 #include "orchestrator/cli/commands.hpp"
 #include "orchestrator/cli/global_options.hpp"
+#include "orchestrator/cli/output/progress_renderer.hpp"
 #include "orchestrator/cli/output/project_target.hpp"
 #include "orchestrator/cli/project_client.hpp"
 #include "orchestrator/engine/control_protocol.hpp"
@@ -43,7 +44,8 @@ std::vector<supervise::ContainerRecord> selected(const supervise::ProjectState& 
 }
 
 // stop / kill without a supervisor: straight to the runtime.
-int without_supervisor(const std::string& project, const std::string& op, const Flags& f) {
+int without_supervisor(const std::string& project, const std::string& op, const Flags& f,
+                       output::ProgressRenderer& progress) {
     auto st = require_state(project);
     int code = 0;
     for (const auto& c : selected(st, f.services)) {
@@ -52,18 +54,21 @@ int without_supervisor(const std::string& project, const std::string& op, const 
         try {
             if (op == "kill") {
                 runtime::kill_container(c.name, engine::parse_signal(f.signal));
-                std::cout << " Container " << c.name << "  Killed\n";
+                progress.event({"Container", c.name, "Killed", {}});
             } else {
                 std::optional<std::chrono::milliseconds> grace;
                 if (f.timeout_s >= 0) grace = std::chrono::seconds(f.timeout_s);
+                progress.event({"Container", c.name, "Stopping", {}});
                 runtime::stop_container(c.name, grace);
-                std::cout << " Container " << c.name << "  Stopped\n";
+                progress.event({"Container", c.name, "Stopped", {}});
             }
         } catch (const std::exception& e) {
+            progress.event({"Container", c.name, "Error", {}});
             std::cerr << "stack: " << e.what() << '\n';
             code = 1;
         }
     }
+    progress.finish();
     return code;
 }
 
@@ -74,18 +79,19 @@ int run_op(const GlobalOptions& g, const std::string& op, const Flags& f) {
         engine::parse_signal(f.signal);  // a bad name fails here, with the name
         req["signal"] = f.signal;
     }
+    auto progress = output::make_progress_renderer(g);
     if (op == "rm" && f.stop) {
         nlohmann::json stop = request("stop_services", f);
-        if (auto r = engine::send_control_request(project, stop); r && print_reply(*r) != 0)
+        if (auto r = engine::send_control_request(project, stop); r && print_reply(*r, *progress) != 0)
             return 1;
     }
     auto reply = engine::send_control_request(project, req);
     if (!reply) {
-        if (op == "stop_services") return without_supervisor(project, "stop", f);
-        if (op == "kill") return without_supervisor(project, "kill", f);
+        if (op == "stop_services") return without_supervisor(project, "stop", f, *progress);
+        if (op == "kill") return without_supervisor(project, "kill", f, *progress);
         throw Error(fmt::format("project \"{}\" is not running", project));
     }
-    return print_reply(*reply);
+    return print_reply(*reply, *progress);
 }
 
 // compose's `wait`: the exit code of the first selected container.

@@ -54,8 +54,12 @@ ProgressMode progress_mode(const std::string& progress, const std::string& ansi,
     return ProgressMode::Plain;
 }
 
+ProgressMode progress_mode(const GlobalOptions& g) {
+    return progress_mode(g.progress, g.ansi, ::isatty(STDOUT_FILENO) == 1);
+}
+
 std::unique_ptr<ProgressRenderer> make_progress_renderer(const GlobalOptions& g) {
-    switch (progress_mode(g.progress, g.ansi, ::isatty(STDOUT_FILENO) == 1)) {
+    switch (progress_mode(g)) {
         case ProgressMode::Quiet: return quiet_renderer();
         case ProgressMode::Tty: return tty_renderer(std::cout);
         case ProgressMode::Plain: break;

@@ -42,6 +42,8 @@ enum class ProgressMode { Quiet, Plain, Tty };
 // `--ansi always` a terminal display even when the output is not one.
 ProgressMode progress_mode(const std::string& progress, const std::string& ansi, bool is_tty);
 
+// The mode the global flags ask for, for stdout.
+ProgressMode progress_mode(const GlobalOptions& g);
 // The renderer the global flags ask for, writing to stdout.
 std::unique_ptr<ProgressRenderer> make_progress_renderer(const GlobalOptions& g);
 
