@@ -24,12 +24,13 @@ struct Flags {
     std::vector<std::string> services;
     int timeout_s = -1;
     std::string signal = "SIGKILL";
-    bool force = false, stop = false;
+    bool force = false, stop = false, volumes = false;
 };
 
 nlohmann::json request(const std::string& op, const Flags& f) {
     nlohmann::json r{{"op", op}, {"services", f.services}};
     if (f.timeout_s >= 0) r["timeout_ms"] = int64_t{f.timeout_s} * 1000;
+    if (op == "rm") r["volumes"] = f.volumes;
     return r;
 }
 
@@ -146,6 +147,7 @@ void register_lifecycle(CLI::App& app, CommandContext& ctx) {
         auto* cmd = add(app, ctx, "rm", "rm", "Remove stopped containers", f);
         cmd->add_flag("-f,--force", f->force, "Do not ask (stack never asks)");
         cmd->add_flag("-s,--stop", f->stop, "Stop the containers first");
+        cmd->add_flag("-v,--volumes", f->volumes, "Remove their anonymous volumes too");
     }
     {
         auto f = std::make_shared<Flags>();

@@ -294,6 +294,8 @@ bool Supervisor::Impl::handle_command(const std::string& op, const nlohmann::jso
                     continue;
                 }
                 remove_instance(**it, errors);
+                if (req.value("volumes", false))
+                    remove_anonymous_volumes(loaded.project.name, (*it)->name, errors);
                 lines.push_back(fmt::format("Container {}  Removed", (*it)->name));
                 it = insts.erase(it);
             }
