@@ -13,6 +13,7 @@
 #include "orchestrator/cli/commands.hpp"
 #include "orchestrator/cli/global_options.hpp"
 #include "orchestrator/cli/output/progress_renderer.hpp"
+#include "orchestrator/cli/project_down.hpp"
 #include "orchestrator/engine/control_protocol.hpp"
 #include "orchestrator/engine/teardown.hpp"
 #include "orchestrator/load/loader.hpp"
@@ -22,12 +23,6 @@
 
 namespace stk::cli {
 namespace {
-
-struct DownFlags {
-    bool volumes = false;
-    int timeout_s = -1;
-    bool remove_orphans = false;
-};
 
 // Waits (bounded) for the supervisor process to be gone after it answered `down`.
 void wait_for_exit(int pid, uint64_t start_time) {
@@ -39,7 +34,9 @@ void wait_for_exit(int pid, uint64_t start_time) {
     ::close(fd);
 }
 
-int run_down(const GlobalOptions& g, const DownFlags& f) {
+}  // namespace
+
+int down_project(const GlobalOptions& g, const DownFlags& f) {
     std::optional<load::LoadedProject> loaded;
     std::string project = g.project_name;
     try {
@@ -89,15 +86,13 @@ int run_down(const GlobalOptions& g, const DownFlags& f) {
     return code;
 }
 
-}  // namespace
-
 void register_down(CLI::App& app, CommandContext& ctx) {
     auto* cmd = app.add_subcommand("down", "Stop and remove containers, networks and volumes");
     auto f = std::make_shared<DownFlags>();
     cmd->add_flag("-v,--volumes", f->volumes, "Remove named volumes too");
     cmd->add_option("-t,--timeout", f->timeout_s, "Stop grace period in seconds");
     cmd->add_flag("--remove-orphans", f->remove_orphans, "Remove services not in the file");
-    cmd->callback([&ctx, f] { ctx.exit_code = run_down(ctx.global, *f); });
+    cmd->callback([&ctx, f] { ctx.exit_code = down_project(ctx.global, *f); });
 }
 
 }  // namespace stk::cli

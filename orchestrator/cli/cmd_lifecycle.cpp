@@ -12,6 +12,7 @@
 #include "orchestrator/cli/output/progress_renderer.hpp"
 #include "orchestrator/cli/output/project_target.hpp"
 #include "orchestrator/cli/project_client.hpp"
+#include "orchestrator/cli/project_down.hpp"
 #include "orchestrator/engine/control_protocol.hpp"
 #include "orchestrator/engine/signal_names.hpp"
 #include "runtime/container.hpp"
@@ -24,7 +25,7 @@ struct Flags {
     std::vector<std::string> services;
     int timeout_s = -1;
     std::string signal = "SIGKILL";
-    bool force = false, stop = false, volumes = false;
+    bool force = false, stop = false, volumes = false, down_project = false;
 };
 
 nlohmann::json request(const std::string& op, const Flags& f) {
@@ -98,7 +99,9 @@ int run_op(const GlobalOptions& g, const std::string& op, const Flags& f) {
 // compose's `wait`: the exit code of the first selected container.
 int run_wait(const GlobalOptions& g, const Flags& f) {
     const std::string project = output::target_project(g);
-    nlohmann::json reply = supervisor_request(project, request("wait", f));
+    nlohmann::json req = request("wait", f);
+    req["first"] = f.down_project;
+    nlohmann::json reply = supervisor_request(project, req);
     if (!reply.value("ok", false)) return print_reply(reply);
     int code = 0;
     bool first = true;
@@ -107,6 +110,8 @@ int run_wait(const GlobalOptions& g, const Flags& f) {
         first = false;
         std::cout << c.value("exit_code", 0) << '\n';
     }
+    std::cout.flush();
+    if (f.down_project && down_project(g, DownFlags{}) != 0) return 1;
     return code;
 }
 
@@ -154,6 +159,8 @@ void register_lifecycle(CLI::App& app, CommandContext& ctx) {
         auto* cmd = app.add_subcommand("wait", "Wait for the services' containers to stop; "
                                                "exit with the first one's code");
         cmd->add_option("services", f->services, "Services")->required();
+        cmd->add_flag("--down-project", f->down_project,
+                      "Take the project down when the first container stops");
         cmd->callback([&ctx, f] { ctx.exit_code = run_wait(ctx.global, *f); });
     }
 }

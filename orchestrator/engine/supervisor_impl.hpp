@@ -131,6 +131,7 @@ struct Supervisor::Impl {
     struct PendingWait {
         std::vector<std::string> containers;
         ControlServer::Reply reply;
+        bool first = false;  // answered when the first one exits (wait --down-project)
     };
     std::vector<PendingWait> waits;
     // `run`'s one-off containers (created by the CLI, networked here), by container name.

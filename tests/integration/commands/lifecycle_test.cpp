@@ -217,3 +217,25 @@ services:
     CHECK(volumes_of("a") == 0);
     CHECK(volumes_of("b") == 1);
 }
+
+TEST_CASE("wait --down-project returns when the first container stops and takes the project down") {
+    Project p(R"yaml(
+services:
+  job:
+    command: ["sh", "-c", "sleep 0.3; exit 3"]
+    x-stack: {rootfs: host}
+  server:
+    command: ["sleep", "1000"]
+    x-stack: {rootfs: host}
+)yaml");
+    REQUIRE(p.run({"up", "-d"}).code == 0);
+    int server = pid_of(p, "server");
+    REQUIRE(server > 0);
+    auto r = p.run({"wait", "--down-project", "server", "job"});
+    INFO(r.out << r.err);
+    CHECK(r.code == 3);  // job's, the first to stop; server never does by itself
+    CHECK(r.out.rfind("3\n", 0) == 0);
+    CHECK(r.out.find(" Container " + p.cname("server") + "  Removed") != std::string::npos);
+    CHECK_FALSE(e2e::pid_alive(server));
+    CHECK(p.state().empty());
+}
