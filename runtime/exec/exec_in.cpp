@@ -163,6 +163,10 @@ ExitStatus exec_in(const std::string& name, const ExecSpec& spec) {
         if (spec.args.empty()) throw Error("no command to run");
         ContainerState s = inspect(name);
         if (s.status != Status::Running) throw Error("it is not running");
+        if (spec.privileged) {
+            s.capabilities = all_capabilities();
+            s.seccomp = false;
+        }
         auto pidfd = open_verified_pidfd(s.pid, s.pid_start_time);
         if (!pidfd) throw Error("it is not running");
         auto cgroup = make_cgroup_manager()->open(s.cgroup);
