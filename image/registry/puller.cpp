@@ -74,7 +74,9 @@ public:
 
     void fetch(RegistryClient& client, const LayerJob& job) {
         std::string id = job.blob.digest.short_hex();
-        if (store_.layer_root(job.diff_id)) {
+        // The same content may be unpacked from another blob (a build's layer, another
+        // compression): the manifest still needs this blob in the store.
+        if (store_.layer_root(job.diff_id) && store_.has_blob(job.blob.digest)) {
             progress_.layer(id, LayerState::Exists, job.blob.size);
             return;
         }

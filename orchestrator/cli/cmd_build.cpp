@@ -77,7 +77,7 @@ void register_build(CLI::App& app, CommandContext& ctx) {
     auto* cmd = app.add_subcommand("build", "Build or rebuild the services' images");
     auto f = std::make_shared<BuildFlags>();
     cmd->add_flag("--no-cache", f->no_cache, "Do not use the build cache");
-    cmd->add_flag("--pull", f->pull, "Always look for a newer base image");
+    cmd->add_flag("--pull", f->pull, "Pull the base images even when the store has them");
     cmd->add_flag("-q,--quiet", f->quiet, "Print only the image IDs");
     cmd->add_option("--build-arg", f->build_args, "KEY[=VALUE] build argument")
         ->allow_extra_args(false);
@@ -85,9 +85,6 @@ void register_build(CLI::App& app, CommandContext& ctx) {
     cmd->callback([&ctx, f] {
         load::LoadedProject loaded = load::load_project(ctx.global.load_options());
         for (const auto& w : loaded.warnings) std::cerr << "warning: " << w.to_string() << '\n';
-        if (f->pull)
-            std::cerr << "warning: --pull: base images come from the local store (no registry "
-                         "pull in stack build yet)\n";
         engine::ServiceBuildOptions o;
         o.no_cache = f->no_cache;
         o.pull = f->pull;

@@ -43,6 +43,8 @@ build::BuildRequest build_request_for(const model::Project& project, const model
     r.target = b.target;
     r.labels = b.labels;
     r.no_cache = b.no_cache || options.no_cache;
+    r.pull = b.pull || options.pull;
+    r.platform = service.platform;
     r.tags.push_back(image::Reference::parse(built_image_name(project, service)));
     for (const auto& t : b.tags) r.tags.push_back(image::Reference::parse(t));
     if (!options.stack_binary.empty()) r.stack_binary = options.stack_binary;

@@ -22,6 +22,8 @@ struct BuildRequest {
     std::map<std::string, std::string> labels;
     std::vector<image::Reference> tags;  // at least one; the first names the image
     bool no_cache = false;
+    bool pull = false;                   // pull base images even when the store has them
+    std::string platform;                // "" = this machine's; else os/arch[/variant]
     std::filesystem::path stack_binary;  // runs RUN steps (`stack container run`)
 };
 

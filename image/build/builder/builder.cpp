@@ -58,7 +58,8 @@ BuildResult build_image(const image::ImageStore& store, const BuildRequest& requ
     Dockerfile df = read_dockerfile(req);
     for (const auto& note : df.notes) log.note(note);
     StageGraph graph = plan_stages(df, req.build_args, req.target);
-    BuildShared shared{store, req, log, df, graph, StepCache(store), nullptr, {}, {}, {}};
+    BaseImages bases(store, log, req.pull);
+    BuildShared shared{store, req, log, df, graph, StepCache(store), bases, nullptr, {}, {}, {}};
     shared.context = std::make_unique<ContextTree>(req.context, IgnoreMatcher::load(req.context));
     StageResult final_stage = run_stages(shared);
 

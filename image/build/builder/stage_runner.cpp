@@ -85,15 +85,8 @@ private:
             dirs_ = r.layer_dirs;
             key_ = StepCache::chain(r.key, "FROM stage");
         } else {
-            image::ImageRecord rec = at_line(ins, [&] {
-                try {
-                    return sh_.store.resolve(st_.base);
-                } catch (const Error& e) {
-                    throw Error(fmt::format("{} (stack build uses base images from the local store: "
-                                            "`stack pull` or `stack image import` it first)",
-                                            e.message()));
-                }
-            });
+            image::ImageRecord rec =
+                at_line(ins, [&] { return sh_.bases.get(st_.base, platform(&ins)); });
             state_.config = rec.config;
             state_.layers = rec.manifest.layers;
             dirs_ = rec.layer_dirs;
@@ -104,6 +97,15 @@ private:
         // Docker does not carry the base image's creation time or labels' history into steps
         // it has not run; only the config's runtime defaults and history.
         sh_.log.step(prefix_, n_, total_, shown, false);
+    }
+
+    // FROM --platform, else the build's platform (the service's `platform:`), else this machine's.
+    std::optional<image::Platform> platform(const Instruction* from) {
+        std::string text = sh_.request.platform;
+        if (auto flag = from ? from->flag("platform") : std::nullopt)
+            text = expand_word(*flag, sh_.graph.meta_args, env_.escape);
+        if (text.empty()) return std::nullopt;
+        return image::registry::parse_platform(text);
     }
 
     bool lookup(const std::string& key) {
@@ -233,7 +235,8 @@ private:
                 owned = std::make_unique<LayerTree>(LayerView(top_first(r.layer_dirs)));
                 source_key = "stage " + r.key;
             } else {
-                image::ImageRecord rec = at_line(ins, [&] { return sh_.store.resolve(ref); });
+                image::ImageRecord rec =
+                    at_line(ins, [&] { return sh_.bases.get(ref, platform(nullptr)); });
                 owned = std::make_unique<LayerTree>(LayerView(rec.lower_dirs()));
                 source_key = "image " + rec.config_digest.str();
             }

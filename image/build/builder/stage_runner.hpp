@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "image/build/builder/base_images.hpp"
 #include "image/build/builder/build_request.hpp"
 #include "image/build/builder/metadata_steps.hpp"
 #include "image/build/builder/stage_graph.hpp"
@@ -32,6 +33,7 @@ struct BuildShared {
     const Dockerfile& dockerfile;
     const StageGraph& graph;
     StepCache cache;
+    BaseImages& bases;
     std::unique_ptr<ContextTree> context;
     FileHashCache hashes;
     std::map<size_t, std::shared_future<StageResult>> stages;

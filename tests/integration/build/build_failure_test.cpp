@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/integration/build/build_support.hpp"
+#include "tests/support/registry_fixture.hpp"
 
 using buildtest::BuildProject;
 namespace fs = std::filesystem;
@@ -51,9 +52,12 @@ TEST_CASE("build: a failing RUN reports Dockerfile:line and its exit code, leave
     auto missing = p.run({"build"});
     CHECK(missing.code == 1);
     CHECK(missing.err.find("Dockerfile:2: COPY: \"missing.txt\": not found in build context") != std::string::npos);
-    p.file("Dockerfile", "FROM not-here:1\n");
+    // A base missing from the store is pulled; a registry nobody listens on (loopback only).
+    std::string absent = "127.0.0.1:" + std::to_string(stk::test::free_port()) + "/not-here:1";
+    p.file("Dockerfile", "FROM " + absent + "\n");
     auto nobase = p.run({"build"});
     CHECK(nobase.code == 1);
-    CHECK(nobase.err.find("Dockerfile:1: FROM: ") != std::string::npos);
-    CHECK(nobase.err.find("stack image import") != std::string::npos);
+    CHECK(nobase.err.find("Dockerfile:1: FROM: pull " + absent + " from registry 127.0.0.1:") !=
+          std::string::npos);
+    CHECK(nobase.err.find("unreachable") != std::string::npos);
 }

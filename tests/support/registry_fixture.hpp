@@ -1,5 +1,5 @@
 #pragma once
-// A real registry for the pull tests: Debian's `docker-registry` on 127.0.0.1:<free port> with
+// A real registry for the pull and build tests: Debian's `docker-registry` on 127.0.0.1:<free port> with
 // its storage in a private temp dir, plain HTTP or TLS (a self-signed certificate made here
 // with the openssl CLI) with htpasswd basic auth (bcrypt, `htpasswd -B`). Images are pushed to
 // it with skopeo. The destructor stops only the registry process it started (by pid) and
@@ -20,9 +20,10 @@
 #include <thread>
 
 #include "image/digest.hpp"
+#include "image/registry/credentials.hpp"
+#include "tests/support/busybox_image.hpp"
 
-namespace pulltest {
-namespace fs = std::filesystem;
+namespace stk::test {
 
 struct RegistryOptions {
     bool tls = false;
@@ -31,7 +32,7 @@ struct RegistryOptions {
 };
 
 // Runs a shell command; throws with its output when it fails.
-inline std::string sh(const std::string& cmd) {
+inline std::string checked_shell(const std::string& cmd) {
     std::string full = cmd + " 2>&1";
     FILE* p = ::popen(full.c_str(), "r");
     if (!p) throw std::runtime_error("popen " + cmd);
@@ -69,7 +70,7 @@ inline bool accepts(int port) {
 class Registry {
 public:
     explicit Registry(RegistryOptions o = {}) : opt_(std::move(o)) {
-        std::string tmpl = (fs::temp_directory_path() / "stk-registry-XXXXXX").string();
+        std::string tmpl = (std::filesystem::temp_directory_path() / "stk-registry-XXXXXX").string();
         if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp");
         dir_ = tmpl;
         port_ = free_port();
@@ -78,14 +79,14 @@ public:
                              "\n  delete:\n    enabled: true\n"
                              "http:\n  addr: 127.0.0.1:" + std::to_string(port_) + "\n";
         if (opt_.tls) {
-            sh("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1"
+            checked_shell("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1"
                " -addext subjectAltName=IP:127.0.0.1 -keyout " + (dir_ / "key.pem").string() +
                " -out " + ca().string());
             config += "  tls:\n    certificate: " + ca().string() + "\n    key: " +
                       (dir_ / "key.pem").string() + "\n";
         }
         if (!opt_.user.empty()) {
-            sh("htpasswd -Bbn " + opt_.user + " " + opt_.password + " > " +
+            checked_shell("htpasswd -Bbn " + opt_.user + " " + opt_.password + " > " +
                (dir_ / "htpasswd").string());
             config += "auth:\n  htpasswd:\n    realm: stk-test\n    path: " +
                       (dir_ / "htpasswd").string() + "\n";
@@ -112,15 +113,15 @@ public:
             ::waitpid(pid_, &status, 0);
         }
         std::error_code ec;
-        fs::remove_all(dir_, ec);
+        std::filesystem::remove_all(dir_, ec);
     }
     Registry(const Registry&) = delete;
     Registry& operator=(const Registry&) = delete;
 
     std::string host() const { return "127.0.0.1:" + std::to_string(port_); }
     int port() const { return port_; }
-    fs::path dir() const { return dir_; }
-    fs::path ca() const { return dir_ / "cert.pem"; }
+    std::filesystem::path dir() const { return dir_; }
+    std::filesystem::path ca() const { return dir_ / "cert.pem"; }
     std::string log() const {
         std::ifstream in(dir_ / "registry.log");
         return std::string(std::istreambuf_iterator<char>(in), {});
@@ -129,20 +130,39 @@ public:
     // skopeo copy of `source` (e.g. "oci:/path:tag") to `repo_tag` ("name:tag") here.
     void push(const std::string& source, const std::string& repo_tag, bool all = false) const {
         std::string creds = opt_.user.empty() ? "" : " --dest-creds " + opt_.user + ":" + opt_.password;
-        sh("skopeo copy --quiet --dest-tls-verify=false" + std::string(all ? " --all" : "") + creds +
+        checked_shell("skopeo copy --quiet --dest-tls-verify=false" + std::string(all ? " --all" : "") + creds +
            " " + source + " docker://" + host() + "/" + repo_tag);
     }
 
     // Where the registry keeps a blob's bytes.
-    fs::path blob_data(const stk::image::Digest& d) const {
+    std::filesystem::path blob_data(const image::Digest& d) const {
         return dir_ / "data/docker/registry/v2/blobs/sha256" / d.hex().substr(0, 2) / d.hex() / "data";
     }
 
 private:
     RegistryOptions opt_;
-    fs::path dir_;
+    std::filesystem::path dir_;
     int port_ = 0;
     pid_t pid_ = -1;
 };
 
-}  // namespace pulltest
+// Pushes the busybox image to `reg` as `repo_tag` ("stk/bb:1"); returns its full name.
+inline std::string push_busybox(const Registry& reg, const BusyboxImage& bb, const std::string& repo_tag) {
+    reg.push("oci:" + bb.layout().string() + ":latest", repo_tag);
+    return reg.host() + "/" + repo_tag;
+}
+
+// DOCKER_CONFIG pointing at a config.json with `auths.<host>` = user:password (no entry when
+// user is empty), inside `dir`.
+inline void use_docker_config(const std::filesystem::path& dir, const std::string& host,
+                              const std::string& user, const std::string& password) {
+    std::filesystem::create_directories(dir / "docker");
+    std::string auths = user.empty() ? "{}"
+                                     : "{\"" + host + "\": {\"auth\": \"" +
+                                           image::registry::base64_encode(user + ":" + password) +
+                                           "\"}}";
+    std::ofstream(dir / "docker" / "config.json") << "{\"auths\": " << auths << "}";
+    ::setenv("DOCKER_CONFIG", (dir / "docker").c_str(), 1);
+}
+
+}  // namespace stk::test
