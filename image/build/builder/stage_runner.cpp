@@ -105,7 +105,7 @@ private:
         if (auto flag = from ? from->flag("platform") : std::nullopt)
             text = expand_word(*flag, sh_.graph.meta_args, env_.escape);
         if (text.empty()) return std::nullopt;
-        return image::registry::parse_platform(text);
+        return image::parse_platform(text);
     }
 
     bool lookup(const std::string& key) {
