@@ -230,10 +230,9 @@ Container Container::create(const ContainerSpec& spec) {
 
         if (spec.user_namespace)
             with_context("write id maps", [&] { write_id_maps(child.pid, spec); });
-        // The child joins the v1 hierarchies itself; only when clone3 could not place it in the
-        // v2 (or unified) tree is the slow cgroup.procs write needed.
-        if (!into_cgroup && impl->cgroup->clone_into_fd() >= 0)
-            with_context("join the cgroup", [&] { impl->cgroup->add_process(child.pid); });
+        // The child joins the v1 hierarchies itself.
+        with_context("join the cgroup",
+                     [&] { impl->cgroup->join_unplaced(child.pid, into_cgroup); });
         if (!sync_send(impl->sync.get(), SyncType::Go))
             throw Error("the container's first process died before setup");
         // The state is recorded while the child sets up (on failure the directory holding it

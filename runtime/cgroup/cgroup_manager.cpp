@@ -14,6 +14,10 @@ namespace stk::runtime {
 Cgroup::~Cgroup() = default;
 CgroupManager::~CgroupManager() = default;
 
+void Cgroup::join_unplaced(pid_t pid, bool placed) {
+    if (!placed && clone_into_fd() >= 0) add_process(pid);
+}
+
 int join_self(const int* fds, size_t count) noexcept {
     int rc = 0;
     for (size_t i = 0; i < count; ++i) {

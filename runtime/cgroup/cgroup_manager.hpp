@@ -38,8 +38,11 @@ public:
     virtual void add_process(pid_t pid) = 0;     // before the process runs user code
     // An O_PATH|O_DIRECTORY fd of the v2 (or unified) directory for clone3 CLONE_INTO_CGROUP,
     // or -1 when there is none. Owned by the Cgroup; valid while it lives. On hybrid hosts a
-    // process born there still has to be add_process()ed to join the v1 controllers.
+    // process born there joins the v1 controllers itself (open_self_join).
     virtual int clone_into_fd() const = 0;
+    // After clone3_process(..., clone_into_fd(), placed): the slow add_process() of `pid`, only
+    // when clone3 could not place it in the v2 (or unified) tree.
+    void join_unplaced(pid_t pid, bool placed);
     // `tasks` files of the v1 hierarchies, opened for writing: a new single-threaded process
     // joins them by writing "0" to each (join_self below). Moving oneself through `tasks` skips
     // the kernel's global threadgroup lock, whose RCU grace period makes writing another

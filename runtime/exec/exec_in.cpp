@@ -132,7 +132,7 @@ bool same_user_namespace(pid_t pid) {
         // Placed in the v2 (or unified) tree by clone3; the v1 hierarchies through `tasks`.
         if (join_self(join_fds.data(), join_fds.size()) != 0)
             throw_errno("write \"0\" to the cgroup's tasks files");
-        if (!in_cgroup && cgroup.clone_into_fd() >= 0) cgroup.add_process(::getpid());
+        cgroup.join_unplaced(::getpid(), in_cgroup);
         int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID |
                     CLONE_NEWCGROUP;
         if (!same_user_namespace(s.pid)) flags |= CLONE_NEWUSER;
