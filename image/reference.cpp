@@ -1,5 +1,6 @@
 #include "image/reference.hpp"
 
+#include <algorithm>
 #include <regex>
 
 #include <fmt/format.h>
@@ -25,9 +26,18 @@ const std::regex& domain_re() {
     return re;
 }
 
+bool has_upper(std::string_view s) {
+    return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+bool is_image_id(std::string_view s) {
+    return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+           });
+}
+
 bool looks_like_domain(std::string_view first) {
-    return first.find_first_of(".:") != std::string_view::npos || first == "localhost" ||
-           std::any_of(first.begin(), first.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+    return first.find_first_of(".:") != std::string_view::npos || first == "localhost" || has_upper(first);
 }
 
 }  // namespace
@@ -37,6 +47,9 @@ Reference Reference::parse(std::string_view text) {
         return Error(fmt::format("image reference \"{}\": {}", text, why));
     };
     if (text.empty()) throw bad("empty");
+    if (is_image_id(text)) throw bad("a 64-character hexadecimal string is an image ID, not a repository name");
+    if (text.front() == '[' && text.find('/') == std::string_view::npos)
+        throw bad("an IPv6 registry address needs a repository path after it");
     std::string rest(text);
     Reference r;
     if (auto at = rest.find('@'); at != std::string::npos) {
@@ -68,15 +81,13 @@ Reference Reference::parse(std::string_view text) {
     }
     if (r.domain == "index.docker.io") r.domain = kDefaultDomain;
     if (r.path.empty()) throw bad("no repository name");
+    if (has_upper(r.path)) throw bad(fmt::format("repository name \"{}\" must be lowercase", r.path));
     size_t start = 0;
     while (true) {
         size_t end = r.path.find('/', start);
         std::string part = r.path.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        if (!std::regex_match(part, path_component_re())) {
-            bool upper = std::any_of(part.begin(), part.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-            throw bad(upper ? "repository name must be lowercase"
-                            : fmt::format("repository component \"{}\" is not valid", part));
-        }
+        if (!std::regex_match(part, path_component_re()))
+            throw bad(fmt::format("repository component \"{}\" is not valid", part));
         if (end == std::string::npos) break;
         start = end + 1;
     }

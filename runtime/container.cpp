@@ -202,12 +202,16 @@ Container Container::create(const ContainerSpec& spec) {
             plan.netns_fd = netns.get();
         }
 
+        std::vector<UniqueFd> join_fds = impl->cgroup->open_self_join();
+        for (const auto& fd : join_fds) plan.cgroup_join_fds.push_back(fd.get());
         bool into_cgroup = false;
         CloneResult child = clone3_process(namespace_flags(spec), impl->cgroup->clone_into_fd(),
                                            into_cgroup);
         if (child.pid == 0) {
-            close_all_except({plan.sync_fd, plan.netns_fd, plan.stdout_fd, plan.stderr_fd,
-                              plan.tty_fd});
+            std::vector<int> keep{plan.sync_fd, plan.netns_fd, plan.stdout_fd, plan.stderr_fd,
+                                  plan.tty_fd};
+            keep.insert(keep.end(), plan.cgroup_join_fds.begin(), plan.cgroup_join_fds.end());
+            close_all_except(std::move(keep));
             run_container_child(plan);
         }
         impl->pidfd = UniqueFd(child.pidfd);
@@ -221,13 +225,15 @@ Container Container::create(const ContainerSpec& spec) {
         copier.stdout_w.reset();
         copier.stderr_w.reset();
         netns.reset();
+        join_fds.clear();
         impl->sync = std::move(sync.parent);
 
         if (spec.user_namespace)
             with_context("write id maps", [&] { write_id_maps(child.pid, spec); });
-        // On hybrid hosts CLONE_INTO_CGROUP only places it in the unified tree: join the v1
-        // controllers before the child runs anything of the container.
-        with_context("join the cgroup", [&] { impl->cgroup->add_process(child.pid); });
+        // The child joins the v1 hierarchies itself; only when clone3 could not place it in the
+        // v2 (or unified) tree is the slow cgroup.procs write needed.
+        if (!into_cgroup && impl->cgroup->clone_into_fd() >= 0)
+            with_context("join the cgroup", [&] { impl->cgroup->add_process(child.pid); });
         if (!sync_send(impl->sync.get(), SyncType::Go))
             throw Error("the container's first process died before setup");
         // The state is recorded while the child sets up (on failure the directory holding it

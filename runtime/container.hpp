@@ -74,6 +74,7 @@ struct ExecSpec {
     std::string cwd;               // empty: the container's working directory
     bool tty = false;              // a pseudo-terminal bridged to this process's stdin/stdout
     bool detach = false;           // do not wait; the result is ExitStatus{} once started
+    bool privileged = false;       // every capability and no seccomp, for this process only
 };
 
 // A created container owned by this process. Move-only; the destructor releases fds but does

@@ -25,6 +25,7 @@ packages=(
   tmux                                 # exec tests drive an interactive shell through a pseudo-terminal
   nodejs                               # the Kubernetes manifest validator (ajv on kubernetes-types)
   netcat-openbsd                       # k8s smoke image: an nc with -z for the init-container waits (busybox-static has none)
+  netavark iptables                    # k8s smoke: podman's internal test network (recommends only: not pulled in here)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -9,19 +9,33 @@ runs=${1:-5}
 layers=${2:-4}
 mb=${3:-8}
 here=$(cd "$(dirname "$0")" && pwd)
-stack=${STACK:-$here/../../build/orchestrator/stack}
-[ -x "$stack" ] || { echo "build stack first (cmake --build build --target stack)"; exit 2; }
+REPO=$(cd "$here/../.." && pwd)
+# shellcheck source=../lib/bench_common.sh
+. "$REPO/bench/lib/bench_common.sh"
+find_stack
+stack=$STACK
 for tool in docker-registry skopeo python3; do
     command -v $tool >/dev/null || { echo "$tool is missing (scripts/install-deps.sh)"; exit 2; }
 done
 
-work=$(mktemp -d /tmp/stk-bench-pull-XXXXXX)
+# The work dir (registry storage, stores, podman's overlay storage) goes on every exit path:
+# EXIT runs bench_cleanup, and INT/TERM become an exit so that it runs then too.
+make_work pull
+work=$WORK
 reg_pid=
-cleanup() {
-    [ -n "$reg_pid" ] && kill "$reg_pid" 2>/dev/null && wait "$reg_pid" 2>/dev/null
-    rm -rf "$work"
+EXTRA_CLEANUP=cleanup_pull
+cleanup_pull() {
+    # Under set -e a failing line here would end the script before WORK is removed: none may fail.
+    if [ -n "$reg_pid" ]; then kill "$reg_pid" 2>/dev/null || true; wait "$reg_pid" 2>/dev/null || true; fi
+    if [ -d "$work/podman" ]; then
+        podman --root "$work/podman/root" --runroot "$work/podman/run" --storage-driver overlay \
+            system reset -f >/dev/null 2>&1 || true
+        # podman may leave its overlay mounts behind; rm -rf cannot remove what is mounted.
+        findmnt -rn -o TARGET | grep "^$work/" | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+    fi
+    return 0
 }
-trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat > "$work/registry.yml" <<YAML
@@ -40,27 +54,25 @@ skopeo copy --quiet --dest-tls-verify=false "oci:$work/oci:bench" "docker://$ima
 size=$(du -sm "$work/registry" | cut -f1)
 printf 'services:\n  app:\n    image: %s\n' "$image" > "$work/compose.yaml"
 
-now() { date +%s%N; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 stack_ms=()
 skopeo_ms=()
 podman_ms=()
 for i in $(seq "$runs"); do
-    rm -rf "$work/data" "$work/skopeo" "$work/podman"
+    rm -rf "$work/data" "$work/skopeo"
     mkdir -p "$work/data" "$work/run"
-    t0=$(now)
+    t0=$(now_ns)
     STACK_DATA_ROOT=$work/data STACK_RUN_ROOT=$work/run DOCKER_CONFIG=$work/nodocker \
         "$stack" -f "$work/compose.yaml" pull -q
-    t1=$(now)
+    t1=$(now_ns)
     skopeo copy --quiet --src-tls-verify=false "docker://$image" "oci:$work/skopeo:1"
-    t2=$(now)
+    t2=$(now_ns)
     stack_ms+=($(( (t1 - t0) / 1000000 )))
     skopeo_ms+=($(( (t2 - t1) / 1000000 )))
     if command -v podman >/dev/null; then
-        t3=$(now)
+        t3=$(now_ns)
         podman --root "$work/podman/root" --runroot "$work/podman/run" --storage-driver overlay \
             pull -q --tls-verify=false "$image" >/dev/null
-        podman_ms+=($(( ($(now) - t3) / 1000000 )))
+        podman_ms+=($(( ($(now_ns) - t3) / 1000000 )))
         podman --root "$work/podman/root" --runroot "$work/podman/run" --storage-driver overlay \
             system reset -f >/dev/null 2>&1 || true
     fi

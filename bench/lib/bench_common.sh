@@ -12,9 +12,15 @@ find_stack() {
   [ -x "${STACK:-}" ] || { echo "no stack binary (build it or pass -b)" >&2; exit 1; }
 }
 
-# The run root on a tmpfs under /run, as stack's default (/run/stack) is.
+# The run root on a tmpfs, as stack's default (/run/stack) is on a standard system. Where /run
+# is not a tmpfs (some VMs and containers), the work directory gets a tmpfs of its own: on a
+# disk filesystem mounted with `discard`, every replaced state file waits for a discard.
 make_work() {
   WORK=$(mktemp -d "/run/stk-bench-$1.XXXXXX")
+  WORK_MOUNTED=0
+  if [ "$(stat -f -c %T /run)" != tmpfs ]; then
+    mount -t tmpfs -o mode=0755 stkbench "$WORK" && WORK_MOUNTED=1
+  fi
   export STACK_RUN_ROOT=$WORK/run STACK_DATA_ROOT=$WORK/data
   mkdir -p "$STACK_RUN_ROOT" "$STACK_DATA_ROOT"
   PROJECTS=()
@@ -25,6 +31,7 @@ bench_cleanup() {
   local p
   [ -n "${EXTRA_CLEANUP:-}" ] && $EXTRA_CLEANUP
   for p in "${PROJECTS[@]}"; do "$STACK" -p "$p" down -t 1 >/dev/null 2>&1; done
+  [ "${WORK_MOUNTED:-0}" = 1 ] && umount -l "$WORK"
   rm -rf "$WORK"
 }
 

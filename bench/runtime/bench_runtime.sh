@@ -1,31 +1,35 @@
 #!/usr/bin/env bash
 # Start-to-exit of `true` in a stack container (all namespaces, a cgroup, busybox rootfs) side by
 # side with the `unshare -fpmuin --mount-proc true` floor and with `crun run` / `runc run` of a
-# busybox bundle (prepared by ../shared/peers/setup.sh), as ratios; then the cost curve of 10 and
-# 50 containers started one after the other (stack, and crun for comparison).
+# busybox bundle (prepared by ../shared/peers/setup.sh), as ratios, with every state directory on
+# one tmpfs; then the cost curve of 10 and 50 containers started one after the other.
 # The contenders run interleaved (round i runs each once), so load from other work on the machine
 # falls on all of them alike; each figure is wall-clock, plus the CPU time (user+sys) of the
 # process tree, which that load distorts less (the timing loop is Python: wait4's rusage is
 # precise). Prints figures; not a test. Run as root:
 #   bench/runtime/bench_runtime.sh [path/to/stack] [runs]
 set -euo pipefail
-here=$(cd "$(dirname "$0")/../.." && pwd)
-STACK=${1:-$(ls -t "$here"/build*/orchestrator/stack 2>/dev/null | head -1)}
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=../lib/bench_common.sh
+. "$REPO/bench/lib/bench_common.sh"
+STACK=${1:-}
 RUNS=${2:-30}
-[ -x "$STACK" ] || { echo "no stack binary (pass its path)"; exit 1; }
+find_stack
 PEERS=/var/lib/peers
 BUNDLE=$PEERS/bundles/true
 
-work=$(mktemp -d /tmp/stk-bench-XXXXXX)
-export STACK_RUN_ROOT=$work/run STACK_DATA_ROOT=$work/data STACK_CGROUP_PARENT=stkbench$$
-cleanup() {
+runtime_cleanup() {
+  local d h
   for d in "$STACK_RUN_ROOT"/containers/*; do
-    [ -e "$d" ] && "$STACK" container rm -f "$(basename "$d")" >/dev/null 2>&1 || true
+    [ -e "$d" ] && "$STACK" container rm -f "$(basename "$d")" >/dev/null 2>&1
   done
-  for h in /sys/fs/cgroup/*/"$STACK_CGROUP_PARENT"; do [ -d "$h" ] && rmdir "$h" 2>/dev/null || true; done
-  rm -rf "$work"
+  for h in /sys/fs/cgroup/*/"$STACK_CGROUP_PARENT"; do [ -d "$h" ] && rmdir "$h" 2>/dev/null; done
+  return 0
 }
-trap cleanup EXIT
+EXTRA_CLEANUP=runtime_cleanup
+make_work runtime
+export STACK_CGROUP_PARENT=stkbench$$
+work=$WORK
 
 # A busybox-static rootfs with relative applet links.
 rootfs=$work/rootfs
@@ -39,8 +43,8 @@ printf 'root:x:0:\nnogroup:x:65534:\n' >"$rootfs/etc/group"
 contenders=("stack container run --rm true|$STACK container run --rm --name stkb$$-{n} --rootfs $rootfs -- /bin/true"
             "unshare -fpmuin --mount-proc true|unshare -fpmuin --mount-proc true")
 if [ -d "$BUNDLE" ] && command -v crun >/dev/null && command -v runc >/dev/null; then
-  contenders+=("crun run (busybox bundle, true)|crun run --bundle $BUNDLE stkb-crun-$$-{n}"
-               "runc run (busybox bundle, true)|runc run --bundle $BUNDLE stkb-runc-$$-{n}")
+  contenders+=("crun run (busybox bundle, true)|crun --root $work/crun run --bundle $BUNDLE stkb-crun-$$-{n}"
+               "runc run (busybox bundle, true)|runc --root $work/runc run --bundle $BUNDLE stkb-runc-$$-{n}")
 else
   echo "crun/runc: skipped (run ../shared/peers/setup.sh first to prepare their bundle)"
 fi

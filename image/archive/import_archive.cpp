@@ -38,10 +38,10 @@ std::vector<FoundImage> from_oci_layout(const ArchiveEntries& entries) {
         Descriptor d = top;
         if (is_index_media_type(d.media_type)) {
             ImageIndex nested = parse_index(entries.text(blob_name(d.digest)));
-            auto chosen = select_manifest(nested, host_platform());
+            auto chosen = select_platform(nested.manifests, host_platform());
             if (!chosen)
-                throw Error(fmt::format("index {} has no manifest for {}/{}", d.digest.str(), host_platform().os,
-                                        host_platform().architecture));
+                throw Error(fmt::format("index {} has no manifest for {}", d.digest.str(),
+                                        platform_string(host_platform())));
             d = *chosen;
         }
         if (!by_manifest.count(d.digest)) {

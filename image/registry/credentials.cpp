@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "image/registry/credential_helper.hpp"
 #include "runtime/sys/error.hpp"
 #include "runtime/sys/file_util.hpp"
 
@@ -27,6 +28,22 @@ bool same_registry(std::string_view key, std::string_view registry) {
     return host == registry || (is_docker_hub(host) && is_docker_hub(registry));
 }
 
+// The helper docker would ask about `registry`: its credHelpers entry, else credsStore; "" for none.
+std::string helper_for(const nlohmann::json& doc, std::string_view registry, const std::string& file) {
+    if (auto helpers = doc.find("credHelpers"); helpers != doc.end() && helpers->is_object())
+        for (const auto& [key, name] : helpers->items())
+            if (same_registry(key, registry)) {
+                if (!name.is_string() || name.get<std::string>().empty())
+                    throw Error(fmt::format("docker config \"{}\": credHelpers.\"{}\" is not a helper name", file, key));
+                return name.get<std::string>();
+            }
+    if (auto store = doc.find("credsStore"); store != doc.end()) {
+        if (!store->is_string()) throw Error(fmt::format("docker config \"{}\": credsStore is not a string", file));
+        return store->get<std::string>();
+    }
+    return "";
+}
+
 }  // namespace
 
 std::filesystem::path docker_config_path() {
@@ -43,6 +60,10 @@ std::optional<Credentials> find_credentials(const std::filesystem::path& config_
     nlohmann::json doc = nlohmann::json::parse(*text, nullptr, false);
     if (doc.is_discarded() || !doc.is_object())
         throw Error(fmt::format("docker config \"{}\": not a JSON object", config_file.string()));
+    if (std::string helper = helper_for(doc, registry, config_file.string()); !helper.empty())
+        if (auto c = with_context(fmt::format("docker config \"{}\"", config_file.string()),
+                                  [&] { return helper_credentials(helper, std::string(registry)); }))
+            return c;
     auto auths = doc.find("auths");
     if (auths == doc.end() || !auths->is_object()) return std::nullopt;
     for (const auto& [key, entry] : auths->items()) {

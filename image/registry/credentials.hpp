@@ -1,7 +1,9 @@
 #pragma once
 // Registry credentials from the docker client's config file: `$DOCKER_CONFIG/config.json`, else
-// `~/.docker/config.json`, entry `auths.<registry>` with `auth` (base64 of user:password) or
-// `username` / `password`. Keys may be written as docker writes them ("https://host/v1/").
+// `~/.docker/config.json`: the credential helper named by `credHelpers.<registry>` or
+// `credsStore` (credential_helper.hpp), else (or when the helper has none) the entry
+// `auths.<registry>` with `auth` (base64 of user:password) or `username` / `password`.
+// Keys may be written as docker writes them ("https://host/v1/").
 #include <filesystem>
 #include <optional>
 #include <string>

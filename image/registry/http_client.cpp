@@ -148,7 +148,7 @@ struct HttpClient::Impl {
     // One exchange on the current connection; returns false when a reused connection turned out
     // to be closed by the server before any response byte (the caller reconnects once).
     bool exchange(std::string_view method, const Url& url, const Headers& headers,
-                  const BodySink& sink, bool reused, HttpResponse& out) {
+                  const BodySink& sink, const HeadHook& on_head, bool reused, HttpResponse& out) {
         http::request<http::empty_body> req{
             http::string_to_verb(beast::string_view(method.data(), method.size())), url.target,
             11};
@@ -172,6 +172,14 @@ struct HttpClient::Impl {
         out.status = parser.get().result_int();
         for (const auto& f : parser.get()) out.headers.emplace_back(f.name_string(), f.value());
         bool stream_body = sink && out.status / 100 == 2;
+        if (stream_body && on_head) {
+            try {
+                on_head(out);
+            } catch (...) {
+                close();
+                throw;
+            }
+        }
         auto chunk = std::make_unique<std::array<char, kChunk>>();
         while (!parser.is_done()) {
             parser.get().body().data = chunk->data();
@@ -208,15 +216,15 @@ HttpClient::HttpClient(std::chrono::milliseconds timeout)
 HttpClient::~HttpClient() { impl_->close(); }
 
 HttpResponse HttpClient::send(std::string_view method, const Url& url, const Headers& headers,
-                              const TlsSettings& tls, const BodySink& sink) {
+                              const TlsSettings& tls, const BodySink& sink, const HeadHook& on_head) {
     std::string key = url.scheme + "://" + url.host + ":" + url.port + "#" + tls_key(tls);
     bool reused = impl_->conn_key == key;
     if (!reused) impl_->connect(url, tls);
     HttpResponse out;
-    if (impl_->exchange(method, url, headers, sink, reused, out)) return out;
+    if (impl_->exchange(method, url, headers, sink, on_head, reused, out)) return out;
     impl_->connect(url, tls);
     out = HttpResponse{};
-    impl_->exchange(method, url, headers, sink, false, out);
+    impl_->exchange(method, url, headers, sink, on_head, false, out);
     return out;
 }
 

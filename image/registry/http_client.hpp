@@ -43,6 +43,8 @@ public:
 
 // Receives a successful (2xx) response body piece by piece as it arrives.
 using BodySink = std::function<void(std::string_view chunk)>;
+// Sees a 2xx response's status and headers before its body reaches the sink.
+using HeadHook = std::function<void(const HttpResponse& head)>;
 
 class HttpClient {
 public:
@@ -54,7 +56,7 @@ public:
     // Sends one request and reads the whole response. With a sink, a 2xx body is streamed to it
     // instead of being kept; other bodies are kept (capped at 64 KiB) for error messages.
     HttpResponse send(std::string_view method, const Url& url, const Headers& headers,
-                      const TlsSettings& tls, const BodySink& sink = {});
+                      const TlsSettings& tls, const BodySink& sink = {}, const HeadHook& on_head = {});
 
 private:
     struct Impl;

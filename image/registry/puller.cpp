@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "image/registry/platform.hpp"
+#include "image/platform.hpp"
 #include "image/registry/registry_client.hpp"
 #include "image/store/file_lock.hpp"
 #include "image/store/store_layout.hpp"
@@ -95,21 +95,42 @@ public:
     }
 
 private:
+    // Bytes that arrived before a cut connection (in this run or an earlier one) are kept and
+    // the rest asked for with a Range request; a registry ignoring Range sends it all again.
+    // Bytes kept from an earlier run that do not verify get one fresh download.
     void download(RegistryClient& client, const LayerJob& job, const std::string& id) {
-        with_retries(client.retry_policy(), [&] {
-            BlobWriter writer = store_.blob_writer(job.blob.digest, job.blob.size);
-            progress_.layer(id, LayerState::Downloading, job.blob.size);
-            client.get_blob(job.blob.digest, [&](std::string_view chunk) {
-                writer.write(chunk);
-                progress_.bytes(id, static_cast<int64_t>(writer.written()));
-            });
-            progress_.layer(id, LayerState::Verifying, job.blob.size);
+        for (int attempt = 0;; ++attempt) {
+            BlobWriter writer = store_.resumable_blob_writer(job.blob.digest, job.blob.size);
+            bool kept_from_before = writer.written() > 0;
             try {
-                writer.commit();
+                fetch_into(client, job, id, writer);
+                return;
             } catch (const Error& e) {
-                throw Error("digest mismatch: " + e.message(), e.code());
+                if (!kept_from_before || attempt > 0 || e.message().rfind("digest mismatch", 0) != 0) throw;
             }
+        }
+    }
+
+    void fetch_into(RegistryClient& client, const LayerJob& job, const std::string& id, BlobWriter& writer) {
+        with_retries(client.retry_policy(), [&] {
+            progress_.layer(id, LayerState::Downloading, job.blob.size);
+            if (writer.written() < static_cast<uint64_t>(job.blob.size))
+                client.get_blob(
+                    job.blob.digest,
+                    [&](std::string_view chunk) {
+                        writer.write(chunk);
+                        progress_.bytes(id, static_cast<int64_t>(writer.written()));
+                    },
+                    writer.written(), [&](uint64_t start) {
+                        if (start == 0 && writer.written() > 0) writer.restart();
+                    });
         });
+        progress_.layer(id, LayerState::Verifying, job.blob.size);
+        try {
+            writer.commit();
+        } catch (const Error& e) {
+            throw Error("digest mismatch: " + e.message(), e.code());
+        }
     }
 
     const ImageStore& store_;

@@ -1,5 +1,6 @@
 #include "image/registry/registry_client.hpp"
 
+#include <cstdio>
 #include <mutex>
 #include <optional>
 
@@ -8,7 +9,6 @@
 
 #include "image/registry/auth_challenge.hpp"
 #include "image/registry/credentials.hpp"
-#include "image/registry/platform.hpp"
 #include "image/store/manifest.hpp"
 
 namespace stk::image::registry {
@@ -30,6 +30,22 @@ std::pair<std::string, std::string> registry_error_of(const HttpResponse& r) {
             return {e.value("code", std::string()), e.value("message", std::string())};
     }
     return {};
+}
+
+// The first byte of "bytes START-END/TOTAL"; throws Error for anything else.
+uint64_t content_range_start(const std::string& value) {
+    unsigned long long start = 0, end = 0;
+    char total[32] = {};
+    if (std::sscanf(value.c_str(), "bytes %llu-%llu/%31s", &start, &end, total) != 3 || end < start)
+        throw Error(fmt::format("partial content with a Content-Range \"{}\" that is not bytes START-END/TOTAL",
+                                value));
+    return start;
+}
+
+// Asks for every manifest kind stack reads.
+std::string manifest_accept_header() {
+    return fmt::format("{}, {}, {}, {}", media_type::kOciIndex, media_type::kDockerManifestList,
+                       media_type::kOciManifest, media_type::kDockerManifest);
 }
 
 }  // namespace
@@ -162,7 +178,7 @@ const std::string& RegistryClient::registry() const { return session_->registry;
 const RetryPolicy& RegistryClient::retry_policy() const { return session_->retry; }
 
 HttpResponse RegistryClient::request(std::string_view method, const std::string& path,
-                                     const Headers& extra, const BodySink& sink) {
+                                     const Headers& extra, const BodySink& sink, const HeadHook& on_head) {
     Session& s = *session_;
     std::string authorization;
     Url url;
@@ -181,7 +197,7 @@ HttpResponse RegistryClient::request(std::string_view method, const std::string&
             const TlsSettings& tls = target.authority() == url.authority()
                                          ? s.access.tls
                                          : registry_access(target.authority(), s.settings).tls;
-            r = http_->send(method, target, headers, tls, sink);
+            r = http_->send(method, target, headers, tls, sink, on_head);
             if (!is_redirect(r.status) || hop == kMaxRedirects) break;
             auto location = r.header("Location");
             if (!location) break;
@@ -283,9 +299,22 @@ bool RegistryClient::has_blob(const Digest& digest) {
     });
 }
 
-void RegistryClient::get_blob(const Digest& digest, const BodySink& sink) {
+void RegistryClient::get_blob(const Digest& digest, const BodySink& sink, uint64_t offset,
+                              const std::function<void(uint64_t start)>& on_start) {
     std::string path = fmt::format("/v2/{}/blobs/{}", session_->repository, digest.str());
-    HttpResponse r = request("GET", path, {}, sink);
+    Headers extra;
+    if (offset > 0) extra.emplace_back("Range", fmt::format("bytes={}-", offset));
+    HeadHook on_head = [&](const HttpResponse& head) {
+        uint64_t start = 0;
+        if (head.status == 206) {
+            start = content_range_start(head.header("Content-Range").value_or(""));
+            if (start != offset)
+                throw Error(fmt::format("blob {}: asked for bytes from {}, the registry sent them from {}",
+                                        digest.str(), offset, start));
+        }
+        if (on_start) on_start(start);
+    };
+    HttpResponse r = request("GET", path, extra, sink, on_head);
     if (r.status / 100 != 2)
         raise_for(r, r.status == 404 ? "blob unknown: " + digest.str()
                                                 : "blob " + digest.str());

@@ -4,6 +4,8 @@
 // once (registry_settings.hpp), answers the registry's challenge (Basic, or a Bearer token from
 // the realm, with the docker config's credentials or anonymously) and follows redirects.
 // One client per thread; fork() makes another that shares the decision, credentials and token.
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -41,15 +43,17 @@ public:
     // HEAD a blob: whether the registry has it (retried when transient).
     bool has_blob(const Digest& digest);
 
-    // GET a blob, streaming its bytes to `sink`. One attempt: the caller retries with a fresh
-    // sink, since a failed transfer leaves a partial one.
-    void get_blob(const Digest& digest, const BodySink& sink);
+    // GET a blob, streaming its bytes to `sink`. One attempt: the caller retries, resuming what
+    // arrived with `offset` > 0 (a Range request). `on_start` learns, before the first byte, where
+    // the body starts: `offset` when the registry honoured the Range, 0 when it ignored it.
+    void get_blob(const Digest& digest, const BodySink& sink, uint64_t offset = 0,
+                  const std::function<void(uint64_t start)>& on_start = {});
 
 private:
     struct Session;
     RegistryClient(std::shared_ptr<Session> session);
     HttpResponse request(std::string_view method, const std::string& path, const Headers& extra,
-                         const BodySink& sink);
+                         const BodySink& sink, const HeadHook& on_head = {});
     // Throws the RegistryError that says what an error status means for `what`.
     [[noreturn]] void raise_for(const HttpResponse& r, const std::string& what);
 

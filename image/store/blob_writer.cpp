@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <vector>
+
 #include <fmt/format.h>
 
 #include "runtime/sys/error.hpp"
@@ -23,7 +25,48 @@ BlobWriter::BlobWriter(StoreLease lease, const std::filesystem::path& tmp_dir,
     tmp_path_ = tmpl;
 }
 
-BlobWriter::~BlobWriter() { discard(); }
+BlobWriter::BlobWriter(Resumable, StoreLease lease, const std::filesystem::path& tmp_dir,
+                       std::filesystem::path blob_dir, const Digest& expected, std::optional<uint64_t> expected_size)
+    : lease_(std::move(lease)),
+      blob_dir_(std::move(blob_dir)),
+      tmp_path_(tmp_dir / ("partial-" + expected.hex())),
+      expected_(expected),
+      expected_size_(expected_size),
+      keep_on_drop_(true) {
+    fd_.reset(::open(tmp_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+    if (!fd_) throw_errno(fmt::format("open partial blob \"{}\"", tmp_path_.string()));
+    rehash_kept_bytes();
+}
+
+void BlobWriter::rehash_kept_bytes() {
+    std::vector<char> buf(1 << 20);
+    for (;;) {
+        ssize_t n = ::read(fd_.get(), buf.data(), buf.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw_errno(fmt::format("read partial blob \"{}\"", tmp_path_.string()));
+        if (n == 0) break;
+        hash_.update(buf.data(), static_cast<size_t>(n));
+        written_ += static_cast<uint64_t>(n);
+    }
+    if (expected_size_ && written_ > *expected_size_) restart();  // not a prefix of this blob
+}
+
+void BlobWriter::restart() {
+    if (done_) throw Error("blob writer: restart after commit");
+    if (::ftruncate(fd_.get(), 0) != 0 || ::lseek(fd_.get(), 0, SEEK_SET) != 0)
+        throw_errno(fmt::format("truncate \"{}\"", tmp_path_.string()));
+    hash_ = Sha256();
+    written_ = 0;
+}
+
+BlobWriter::~BlobWriter() {
+    if (keep_on_drop_ && !done_) {
+        fd_.reset();
+        done_ = true;
+        return;
+    }
+    discard();
+}
 
 BlobWriter::BlobWriter(BlobWriter&& o) noexcept
     : lease_(std::move(o.lease_)),
@@ -34,7 +77,8 @@ BlobWriter::BlobWriter(BlobWriter&& o) noexcept
       expected_(std::move(o.expected_)),
       expected_size_(o.expected_size_),
       written_(o.written_),
-      done_(o.done_) {
+      done_(o.done_),
+      keep_on_drop_(o.keep_on_drop_) {
     o.done_ = true;
 }
 

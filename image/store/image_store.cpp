@@ -52,6 +52,12 @@ BlobWriter ImageStore::blob_writer(std::optional<Digest> expected, std::optional
     return BlobWriter(std::move(l), layout::tmp(root_), layout::blobs(root_), std::move(expected), expected_size);
 }
 
+BlobWriter ImageStore::resumable_blob_writer(const Digest& expected, std::optional<uint64_t> expected_size) const {
+    StoreLease l = lease();
+    return BlobWriter(BlobWriter::Resumable{}, std::move(l), layout::tmp(root_), layout::blobs(root_), expected,
+                      expected_size);
+}
+
 Digest ImageStore::put_blob(std::string_view content, std::optional<Digest> expected) const {
     if (expected && has_blob(*expected) && Digest::of(content) == *expected) return *expected;
     BlobWriter w = blob_writer(expected, content.size());

@@ -70,6 +70,9 @@ public:
     std::string read_blob(const Digest& digest) const;
     BlobWriter blob_writer(std::optional<Digest> expected = std::nullopt,
                            std::optional<uint64_t> expected_size = std::nullopt) const;
+    // A writer that resumes the partial download of `expected` kept in the store's temp area
+    // (blob_writer.hpp); the caller holds the blob's download lock.
+    BlobWriter resumable_blob_writer(const Digest& expected, std::optional<uint64_t> expected_size) const;
     // Stores bytes already in memory (manifests, configs); verifies `expected` when given.
     Digest put_blob(std::string_view content, std::optional<Digest> expected = std::nullopt) const;
 

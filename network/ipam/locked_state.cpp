@@ -35,6 +35,12 @@ nlohmann::json parse(const std::filesystem::path& file) {
 
 nlohmann::json update_locked_json(const std::filesystem::path& file,
                                   const std::function<bool(nlohmann::json&)>& edit) {
+    // With nothing recorded, an edit that changes nothing (a release after `down` removed the
+    // run root) must not bring the directory back.
+    if (!std::filesystem::exists(file.parent_path())) {
+        nlohmann::json empty = nlohmann::json::object();
+        if (!edit(empty)) return empty;
+    }
     auto held = lock(file, LOCK_EX);
     auto doc = parse(file);
     if (edit(doc)) write_file_atomic(file, doc.dump(2) + "\n", 0644);
@@ -42,6 +48,7 @@ nlohmann::json update_locked_json(const std::filesystem::path& file,
 }
 
 nlohmann::json read_locked_json(const std::filesystem::path& file) {
+    if (!std::filesystem::exists(file.parent_path())) return nlohmann::json::object();
     auto held = lock(file, LOCK_SH);
     return parse(file);
 }

@@ -12,6 +12,8 @@
 
 #include "orchestrator/cli/commands.hpp"
 #include "orchestrator/cli/global_options.hpp"
+#include "orchestrator/cli/output/progress_renderer.hpp"
+#include "orchestrator/cli/project_down.hpp"
 #include "orchestrator/engine/control_protocol.hpp"
 #include "orchestrator/engine/teardown.hpp"
 #include "orchestrator/load/loader.hpp"
@@ -21,12 +23,6 @@
 
 namespace stk::cli {
 namespace {
-
-struct DownFlags {
-    bool volumes = false;
-    int timeout_s = -1;
-    bool remove_orphans = false;
-};
 
 // Waits (bounded) for the supervisor process to be gone after it answered `down`.
 void wait_for_exit(int pid, uint64_t start_time) {
@@ -38,7 +34,9 @@ void wait_for_exit(int pid, uint64_t start_time) {
     ::close(fd);
 }
 
-int run_down(const GlobalOptions& g, const DownFlags& f) {
+}  // namespace
+
+int down_project(const GlobalOptions& g, const DownFlags& f) {
     std::optional<load::LoadedProject> loaded;
     std::string project = g.project_name;
     try {
@@ -70,8 +68,10 @@ int run_down(const GlobalOptions& g, const DownFlags& f) {
                   << "): cleaning up from disk\n";
     }
     int code = 0;
+    auto progress = output::make_progress_renderer(g);
     if (reply) {
         if (state) wait_for_exit(state->supervisor_pid, state->supervisor_start_time);
+        for (const auto& l : reply->value("lines", std::vector<std::string>{})) progress->line(l);
         if (!reply->value("ok", false)) {
             std::cerr << "stack: " << reply->value("error", "down failed") << '\n';
             code = 1;
@@ -79,13 +79,12 @@ int run_down(const GlobalOptions& g, const DownFlags& f) {
     }
     // Whatever the supervisor could not remove (or everything, when it is gone).
     auto report = engine::teardown_from_disk(project, opts, loaded ? &loaded->project : nullptr);
-    for (const auto& l : report.removed) std::cout << " " << l << '\n';
+    for (const auto& l : report.removed) progress->line(l);
+    progress->finish();
     for (const auto& e : report.errors) std::cerr << "stack: " << e << '\n';
     if (!report.errors.empty()) code = 1;
     return code;
 }
-
-}  // namespace
 
 void register_down(CLI::App& app, CommandContext& ctx) {
     auto* cmd = app.add_subcommand("down", "Stop and remove containers, networks and volumes");
@@ -93,7 +92,7 @@ void register_down(CLI::App& app, CommandContext& ctx) {
     cmd->add_flag("-v,--volumes", f->volumes, "Remove named volumes too");
     cmd->add_option("-t,--timeout", f->timeout_s, "Stop grace period in seconds");
     cmd->add_flag("--remove-orphans", f->remove_orphans, "Remove services not in the file");
-    cmd->callback([&ctx, f] { ctx.exit_code = run_down(ctx.global, *f); });
+    cmd->callback([&ctx, f] { ctx.exit_code = down_project(ctx.global, *f); });
 }
 
 }  // namespace stk::cli

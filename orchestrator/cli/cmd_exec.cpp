@@ -28,6 +28,7 @@ struct ExecFlags {
     bool interactive = true;
     std::vector<std::string> env;
     std::string user, workdir;
+    bool privileged = false;
     int index = 1;
     std::string service;
     std::vector<std::string> command;
@@ -55,6 +56,7 @@ int run_exec(const GlobalOptions& g, const ExecFlags& f) {
     spec.user = f.user;
     spec.cwd = f.workdir;
     spec.detach = f.detach;
+    spec.privileged = f.privileged;
     spec.tty = !f.no_tty && !f.detach && ::isatty(0);
     auto live = runtime::find_container(rec.name);
     if (!live || live->status != runtime::Status::Running)
@@ -88,6 +90,8 @@ void register_exec(CLI::App& app, CommandContext& ctx) {
     cmd->add_flag("-T,--no-TTY", f->no_tty, "No pseudo-terminal (default: one when stdin is a terminal)");
     cmd->add_flag("-t,--tty", f->tty, "A pseudo-terminal when stdin is a terminal (the default)");
     cmd->add_flag("-i,--interactive", f->interactive, "Keep stdin open (the default)");
+    cmd->add_flag("--privileged", f->privileged,
+                  "Every capability and no seccomp filter, for this command only");
     cmd->add_option("--index", f->index, "Replica to run in (from 1)")->check(CLI::PositiveNumber);
     cmd->add_option("service", f->service, "Service")->required();
     cmd->add_option("command", f->command, "Command and arguments")->required();

@@ -34,6 +34,9 @@ void register_supervise(CLI::App& app, CommandContext& ctx) {
             opts.load = engine::load_options_from_json(req.at("load"));
             opts.up = req.at("up").get<engine::UpOptions>();
             opts.attached = false;
+            opts.on_progress = [fd, &reported](const std::string& line) {
+                if (!reported) engine::write_progress_line(fd, line);
+            };
             auto loaded = load::load_project(opts.load);
             engine::Supervisor supervisor(std::move(loaded), opts);
             ctx.exit_code = supervisor.run(report);

@@ -13,6 +13,7 @@
 #include "image/registry/progress.hpp"
 #include "orchestrator/cli/commands.hpp"
 #include "orchestrator/cli/global_options.hpp"
+#include "orchestrator/cli/output/progress_renderer.hpp"
 #include "orchestrator/cli/project_build.hpp"
 #include "orchestrator/cli/watch_client.hpp"
 #include "orchestrator/engine/container_spec_builder.hpp"
@@ -134,9 +135,22 @@ int run_up(const GlobalOptions& g, const UpFlags& f) {
     nlohmann::json converge{{"op", "converge"},
                             {"load", engine::load_options_to_json(lo)},
                             {"up", up}};
+    auto progress = output::make_progress_renderer(g);
+    bool streamed = false;  // every line of the report came as it happened
+    auto stream = [&progress, &streamed](const std::string& line) {
+        streamed = true;
+        progress->line(line);
+    };
+    auto show = [&progress, &streamed](const engine::ReadyReport& r) {
+        if (!streamed)
+            for (const auto& l : r.lines) progress->line(l);
+        progress->finish();
+        if (!r.ok) std::cerr << "stack: " << r.error << '\n';
+        std::cout.flush();
+    };
     if (auto reply = engine::send_control_request(project, converge)) {
-        for (const auto& l : reply->value("lines", std::vector<std::string>{}))
-            std::cout << " " << l << '\n';
+        for (const auto& l : reply->value("lines", std::vector<std::string>{})) progress->line(l);
+        progress->finish();
         if (!reply->value("ok", false)) {
             std::cerr << "stack: " << reply->value("error", "converge failed") << '\n';
             return 1;
@@ -146,13 +160,11 @@ int run_up(const GlobalOptions& g, const UpFlags& f) {
     }
 
     if (f.detach) {
-        auto report = engine::launch_detached_supervisor(project, engine::supervise_request(lo, up));
-        for (const auto& l : report.lines) std::cout << " " << l << '\n';
-        if (!report.ok) {
-            std::cerr << "stack: " << report.error << '\n';
-            return 1;
-        }
-        return 0;
+        auto report = engine::launch_detached_supervisor(
+            project, engine::supervise_request(lo, up),
+            stream);
+        show(report);
+        return report.ok ? 0 : 1;
     }
 
     engine::SupervisorOptions opts;
@@ -165,12 +177,10 @@ int run_up(const GlobalOptions& g, const UpFlags& f) {
     opts.abort_on_container_failure = f.abort_on_failure;
     opts.exit_code_from = f.exit_code_from;
     opts.watch = f.watch;
+    opts.on_progress = stream;
+    opts.hold_logs_until_ready = output::progress_mode(g) == output::ProgressMode::Tty;
     engine::Supervisor supervisor(std::move(loaded), opts);
-    return supervisor.run([](const engine::ReadyReport& r) {
-        for (const auto& l : r.lines) std::cout << " " << l << '\n';
-        if (!r.ok) std::cerr << "stack: " << r.error << '\n';
-        std::cout.flush();
-    });
+    return supervisor.run(show);
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include "orchestrator/cli/commands.hpp"
+#include "orchestrator/cli/command_table.hpp"
 #include "orchestrator/cli/global_options.hpp"
 #include "orchestrator/load/diagnostics.hpp"
 #include "runtime/sys/error.hpp"
@@ -20,29 +20,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.fallthrough();
     add_global_flags(app, global);
-    register_config(app, ctx);
-    register_container(app, ctx);
-    register_version(app, ctx);
-    register_up(app, ctx);
-    register_down(app, ctx);
-    register_supervise(app, ctx);
-    register_ps(app, ctx);
-    register_logs(app, ctx);
-    register_ls(app, ctx);
-    register_export(app, ctx);
-    register_pull(app, ctx);
-    register_build(app, ctx);
-    register_watch(app, ctx);
-    register_lifecycle(app, ctx);
-    register_exec(app, ctx);
-    register_run(app, ctx);
-    register_top(app, ctx);
-    register_stats(app, ctx);
-    register_events(app, ctx);
-    register_port(app, ctx);
-    register_inspect(app, ctx);
-    register_images(app, ctx);
-    register_completion(app, ctx);
+    register_commands(app, ctx, find_subcommand(app, argc, argv));
 
     try {
         app.parse(argc, argv);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "orchestrator/cli/output/progress_renderer.hpp"
 #include "orchestrator/engine/control_protocol.hpp"
 #include "orchestrator/supervise/state/state_store.hpp"
 #include "runtime/container.hpp"
@@ -66,8 +67,13 @@ nlohmann::json supervisor_request(const std::string& project, const nlohmann::js
 }
 
 int print_reply(const nlohmann::json& reply) {
-    for (const auto& l : reply.value("lines", std::vector<std::string>{}))
-        std::cout << " " << l << '\n';
+    auto plain = output::plain_renderer(std::cout);
+    return print_reply(reply, *plain);
+}
+
+int print_reply(const nlohmann::json& reply, output::ProgressRenderer& progress) {
+    for (const auto& l : reply.value("lines", std::vector<std::string>{})) progress.line(l);
+    progress.finish();
     for (const auto& e : reply.value("errors", std::vector<std::string>{}))
         std::cerr << "stack: " << e << '\n';
     if (reply.value("ok", false)) return 0;

@@ -13,6 +13,9 @@
 namespace stk::cli {
 
 struct GlobalOptions;
+namespace output {
+class ProgressRenderer;
+}
 
 // The project's state, or Error "project X is not running" (compose's exit code 1).
 supervise::ProjectState require_state(const std::string& project);
@@ -43,8 +46,10 @@ std::vector<RunningContainer> running_containers(const supervise::ProjectState& 
 nlohmann::json supervisor_request(const std::string& project, const nlohmann::json& request,
                                   std::optional<std::chrono::milliseconds> timeout = std::nullopt);
 
-// Prints a reply's "lines" (stdout, indented as compose does) and its error (stderr); the
-// command's exit code: 0, or 1 when the reply is not ok.
+// Shows a reply's "lines" through `progress` (and finishes it) and prints its errors
+// (stderr); the command's exit code: 0, or 1 when the reply is not ok.
+int print_reply(const nlohmann::json& reply, output::ProgressRenderer& progress);
+// The same with plain lines on stdout.
 int print_reply(const nlohmann::json& reply);
 
 }  // namespace stk::cli

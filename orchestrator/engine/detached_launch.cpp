@@ -35,8 +35,10 @@ nlohmann::json read_supervise_request(int fd) {
     return nlohmann::json::parse(data);
 }
 
-void write_ready_report(int fd, const ReadyReport& report) {
-    nlohmann::json j{{"ok", report.ok}, {"error", report.error}, {"lines", report.lines}};
+namespace {
+
+// Best effort: a client that went away must not stop the supervisor.
+void write_json_line(int fd, const nlohmann::json& j) {
     std::string s = j.dump() + "\n";
     size_t off = 0;
     while (off < s.size()) {
@@ -45,10 +47,21 @@ void write_ready_report(int fd, const ReadyReport& report) {
         if (n <= 0) break;
         off += static_cast<size_t>(n);
     }
+}
+
+}  // namespace
+
+void write_ready_report(int fd, const ReadyReport& report) {
+    write_json_line(fd, {{"ok", report.ok}, {"error", report.error}, {"lines", report.lines}});
     ::close(fd);
 }
 
-ReadyReport launch_detached_supervisor(const std::string& project, const nlohmann::json& request) {
+void write_progress_line(int fd, const std::string& line) {
+    write_json_line(fd, {{"progress", line}});
+}
+
+ReadyReport launch_detached_supervisor(const std::string& project, const nlohmann::json& request,
+                                       const std::function<void(const std::string&)>& on_progress) {
     auto dir = run_root() / project;
     std::filesystem::create_directories(dir);
     auto log = dir / "supervisor.log";
@@ -97,11 +110,23 @@ ReadyReport launch_detached_supervisor(const std::string& project, const nlohman
         off += static_cast<size_t>(n);
     }
     req_w.reset();
-    std::string data;
+    std::string data, report_line;
     char buf[65536];
-    // Up to the first newline only: a probe child forked before the report may still hold
+    // Up to the report's line only: a probe child forked before the report may still hold
     // the write end.
-    while (data.find('\n') == std::string::npos) {
+    while (report_line.empty()) {
+        for (size_t nl = data.find('\n'); nl != std::string::npos; nl = data.find('\n')) {
+            std::string line = data.substr(0, nl);
+            data.erase(0, nl + 1);
+            auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+            if (j.is_object() && j.contains("progress")) {
+                if (on_progress) on_progress(j["progress"].get<std::string>());
+                continue;
+            }
+            report_line = line;
+            break;
+        }
+        if (!report_line.empty()) break;
         ssize_t n = ::read(ready_r.get(), buf, sizeof buf);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
@@ -109,7 +134,7 @@ ReadyReport launch_detached_supervisor(const std::string& project, const nlohman
     }
     ReadyReport r;
     try {
-        auto j = nlohmann::json::parse(data.substr(0, data.find('\n')));
+        auto j = nlohmann::json::parse(report_line);
         r.ok = j.value("ok", false);
         r.error = j.value("error", "");
         r.lines = j.value("lines", std::vector<std::string>{});

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "image/registry/platform.hpp"
+#include "image/platform.hpp"
 #include "image/registry/progress.hpp"
 #include "image/registry/puller.hpp"
 #include "orchestrator/engine/stack_extension.hpp"
@@ -89,7 +89,7 @@ std::vector<std::string> run_pulls(const std::vector<PullItem>& items,
         try {
             image::registry::PullOptions options;
             if (!item.platform.empty())
-                options.platform = image::registry::parse_platform(item.platform);
+                options.platform = image::parse_platform(item.platform);
             puller.pull(item.reference, options);
         } catch (const Error& e) {
             if (!keep_going) throw e.wrapped(who);

@@ -149,6 +149,16 @@ void Supervisor::Impl::print_line(const std::string& text) {
     std::fflush(stdout);
 }
 
+void Supervisor::Impl::note(const std::string& line, bool in_report) {
+    if (ready_sent) return;
+    if (in_report) report.lines.push_back(line);
+    if (opts.on_progress && !first_ready_sent) opts.on_progress(line);
+}
+
+void Supervisor::Impl::note_instances(const ServiceRuntime& s, const char* state) {
+    for (const auto& in : s.instances) note(fmt::format("Container {}  {}", in->name, state), false);
+}
+
 void Supervisor::Impl::prepare_services(const model::Project& project) {
     for (const auto& svc : project.services) {
         if (auto it = services.find(svc.name); it != services.end() && !it->second->instances.empty())
@@ -207,7 +217,7 @@ void Supervisor::Impl::begin_up() {
             for (const auto& [key, sn] : services.at(node)->service.networks) used.insert(key);
         for (const auto& key : used) {
             networks.emplace(key, create_project_network(io, loaded.project, key));
-            report.lines.push_back(fmt::format("Network {}_{}  Created", loaded.project.name, key));
+            note(fmt::format("Network {}_{}  Created", loaded.project.name, key));
         }
         save_state();
     } catch (const std::exception& e) {
@@ -218,7 +228,7 @@ void Supervisor::Impl::begin_up() {
     size_t cap = opts.up.parallel > 0 ? static_cast<size_t>(opts.up.parallel) : 0;
     walker = std::make_unique<graph::GraphWalker>(walk_graph, graph::Direction::Start, cap);
     walker->on_skip([this](const std::string& node, const std::string& reason) {
-        report.lines.push_back(fmt::format("Service {}  Skipped: {}", node, reason));
+        note(fmt::format("Service {}  Skipped: {}", node, reason));
         if (auto it = services.find(node); it != services.end() && !it->second->failure)
             it->second->failure = reason;
     });
@@ -242,7 +252,7 @@ void Supervisor::Impl::visit_start(const std::string& node, graph::GraphWalker::
                     return done(false, fmt::format("service \"{}\": {}", node, e.what()));
                 }
             }
-            report.lines.push_back(fmt::format("Container {}  {}", in->name, started ? "Started" : "Running"));
+            note(fmt::format("Container {}  {}", in->name, started ? "Started" : "Running"));
         }
         return done(true, {});
     }
@@ -265,9 +275,15 @@ void Supervisor::Impl::visit_start(const std::string& node, graph::GraphWalker::
     // Create first (network plumbing and the container, stopped before exec) so that only
     // start() is left when the gates open, as compose creates before it starts.
     try {
-        for (int i = 1; i <= s.replicas; ++i) create_instance(s, i);
+        for (int i = 1; i <= s.replicas; ++i) {
+            note(fmt::format("Container {}  Creating",
+                             container_name(loaded.project, s.service, i)), false);
+            create_instance(s, i);
+            note(fmt::format("Container {}  Created", s.instances.back()->name), false);
+        }
     } catch (const std::exception& e) {
         std::string msg = fmt::format("service \"{}\": {}", s.service.name, e.what());
+        note(fmt::format("Service {}  Error", s.service.name), false);
         s.failure = msg;
         settle_gates(s);
         save_state();
@@ -282,6 +298,7 @@ void Supervisor::Impl::visit_start(const std::string& node, graph::GraphWalker::
         start_service(s, std::move(done));
     };
     if (gates.empty()) return go();
+    note_instances(s, "Waiting");
     for (const auto& [dep, c, required] : gates) {
         wait_gate(dep, c, [this, pending, go, required = required, dep = dep](
                               bool ok, const std::string& error) mutable {
@@ -290,7 +307,7 @@ void Supervisor::Impl::visit_start(const std::string& node, graph::GraphWalker::
                     if (pending->error.empty()) pending->error = error;
                 } else {
                     spdlog::warn("optional dependency \"{}\": {}", dep, error);
-                    report.lines.push_back(
+                    note(
                         fmt::format("Warning: optional dependency {} failed: {}", dep, error));
                 }
             }
@@ -303,14 +320,16 @@ void Supervisor::Impl::start_service(ServiceRuntime& s, graph::GraphWalker::Done
     try {
         for (auto& in : s.instances) {
             if (!opts.up.no_start) {
+                note(fmt::format("Container {}  Starting", in->name), false);
                 start_container(*in);
                 publish_ports(*in);
             }
-            report.lines.push_back(fmt::format("Container {}  {}", in->name,
+            note(fmt::format("Container {}  {}", in->name,
                                                opts.up.no_start ? "Created" : "Started"));
         }
     } catch (const std::exception& e) {
         std::string msg = fmt::format("service \"{}\": {}", s.service.name, e.what());
+        note(fmt::format("Service {}  Error", s.service.name), false);
         s.failure = msg;
         settle_gates(s);
         save_state();
@@ -405,7 +424,11 @@ void Supervisor::Impl::send_ready(bool ok, const std::string& error) {
     report.error = error;
     if (!ok) exit_code = 1;
     save_state();  // the reply may leave at once; whoever gets it reads the state next
+    first_ready_sent = true;
     if (on_ready) on_ready(report);
+    for (const auto& line : held_logs) std::fwrite(line.data(), 1, line.size(), stdout);
+    if (!held_logs.empty()) std::fflush(stdout);
+    held_logs.clear();
 }
 
 void Supervisor::Impl::on_final_exit(Instance& in, int code) {
@@ -589,11 +612,21 @@ void Supervisor::Impl::handle_request(const nlohmann::json& req, ControlServer::
                 timeout = std::chrono::milliseconds(req["timeout_ms"].get<int64_t>());
             bool down = op == "down";
             bool volumes = req.value("volumes", false);
-            shutdown(down, volumes, timeout, [this, reply](std::vector<std::string> errors) {
+            // What the reply will say was done, listed before the shutdown forgets it.
+            std::vector<std::string> lines;
+            for (const auto& [name, s] : services)
+                for (const auto& in : s->instances)
+                    lines.push_back(fmt::format("Container {}  {}", in->name,
+                                                down ? "Removed" : "Stopped"));
+            if (down)
+                for (const auto& [key, n] : networks)
+                    lines.push_back(fmt::format("Network {}_{}  Removed", loaded.project.name, key));
+            shutdown(down, volumes, timeout, [this, reply, lines](std::vector<std::string> errors) {
                 nlohmann::json r = errors.empty() ? ok_reply() : error_reply(fmt::format(
                                                                     "{} error(s) while removing: {}",
                                                                     errors.size(), errors.front()));
                 r["errors"] = errors;
+                r["lines"] = lines;
                 reply(r, [this] { io.stop(); });
             });
             return;
@@ -701,7 +734,7 @@ void Supervisor::Impl::converge_to(load::LoadedProject next, const UpOptions& up
         walker = std::make_unique<graph::GraphWalker>(walk_graph, graph::Direction::Start,
                                                       up.parallel > 0 ? up.parallel : 0);
         walker->on_skip([this](const std::string& node, const std::string& reason) {
-            report.lines.push_back(fmt::format("Service {}  Skipped: {}", node, reason));
+            note(fmt::format("Service {}  Skipped: {}", node, reason));
         });
         walker->on_finished([this] { walk_finished(); });
         walker->run([this](const std::string& node, graph::GraphWalker::Done done) {

@@ -29,6 +29,12 @@ struct SupervisorOptions {
     bool serve_control = true;    // listen on control.sock
     // Live editing (`up --watch`): once up, follow the files (orchestrator/watch).
     bool watch = false;
+    // Every progress line of the initial `up` as it happens ("Container p-db-1  Starting"),
+    // intermediate states included; called on the loop until the ready report.
+    std::function<void(const std::string&)> on_progress;
+    // Attached: container output waits for the ready report (a terminal progress display is
+    // redrawn in place until then).
+    bool hold_logs_until_ready = false;
 };
 
 // The outcome of the initial `up`: every selected service started (or, with wait, running or

@@ -119,14 +119,20 @@ void Supervisor::Impl::notify_waits() {
     };
     for (auto it = waits.begin(); it != waits.end();) {
         nlohmann::json codes = nlohmann::json::array();
-        bool done = true;
+        bool done = !it->first;
         for (const auto& name : it->containers) {
             const Instance* in = find(name);
-            if (in && in->status != "exited") {
+            bool exited = !in || in->status == "exited";
+            if (exited) {
+                codes.push_back({{"name", name}, {"exit_code", in ? in->exit_code.value_or(0) : 0}});
+                if (it->first) {
+                    done = true;
+                    break;
+                }
+            } else if (!it->first) {
                 done = false;
                 break;
             }
-            codes.push_back({{"name", name}, {"exit_code", in ? in->exit_code.value_or(0) : 0}});
         }
         if (!done) {
             ++it;
@@ -294,6 +300,8 @@ bool Supervisor::Impl::handle_command(const std::string& op, const nlohmann::jso
                     continue;
                 }
                 remove_instance(**it, errors);
+                if (req.value("volumes", false))
+                    remove_anonymous_volumes(loaded.project.name, (*it)->name, errors);
                 lines.push_back(fmt::format("Container {}  Removed", (*it)->name));
                 it = insts.erase(it);
             }
@@ -303,7 +311,7 @@ bool Supervisor::Impl::handle_command(const std::string& op, const nlohmann::jso
         return true;
     }
     if (op == "wait") {
-        PendingWait w{{}, reply};
+        PendingWait w{{}, reply, req.value("first", false)};
         for (const auto& name : selection(*this, req))
             for (const auto& in : services.at(name)->instances) w.containers.push_back(in->name);
         if (w.containers.empty()) throw Error("no container to wait for");

@@ -59,6 +59,10 @@ struct Supervisor::Impl {
     supervise::ProjectState snapshot() const;
     void on_final_exit(Instance& in, int code);
     void print_line(const std::string& text);
+    // A progress line of the initial `up`: to on_progress, and to the ready report's lines
+    // unless it is an intermediate state.
+    void note(const std::string& line, bool in_report = true);
+    void note_instances(const ServiceRuntime& s, const char* state);
 
     // supervisor_instances.cpp
     void create_instance(ServiceRuntime& s, int index);
@@ -112,7 +116,9 @@ struct Supervisor::Impl {
     std::unique_ptr<supervise::Timer> wait_timer;
     std::function<void(const ReadyReport&)> on_ready;
     ReadyReport report;
+    std::vector<std::string> held_logs;  // hold_logs_until_ready
     bool ready_sent = false;
+    bool first_ready_sent = false;  // the initial up's (a converge sends others)
     bool walk_done = false;
     bool shutting_down = false;
     bool shutdown_complete = false;
@@ -125,6 +131,7 @@ struct Supervisor::Impl {
     struct PendingWait {
         std::vector<std::string> containers;
         ControlServer::Reply reply;
+        bool first = false;  // answered when the first one exits (wait --down-project)
     };
     std::vector<PendingWait> waits;
     // `run`'s one-off containers (created by the CLI, networked here), by container name.

@@ -187,6 +187,7 @@ void Supervisor::Impl::create_container(Instance& in) {
         in.log->write(r);
         if (opts.attached) {
             std::string line = prefixer.format(in.name, r.text);
+            if (opts.hold_logs_until_ready && !first_ready_sent) return held_logs.push_back(line);
             std::fwrite(line.data(), 1, line.size(), stdout);
             std::fflush(stdout);
         }
@@ -388,6 +389,7 @@ void Supervisor::Impl::on_health(Instance& in, supervise::HealthStatus to,
     ServiceRuntime& s = *in.service;
     event(in, fmt::format("health_status: {}", supervise::to_string(to)));
     if (to == supervise::HealthStatus::Healthy) {
+        if (!ready_sent) note(fmt::format("Container {}  Healthy", in.name), opts.up.wait);
         s.healthy = true;
     } else if (to == supervise::HealthStatus::Unhealthy) {
         if (!s.healthy) {

@@ -22,6 +22,20 @@ fs::path volume_root(const std::string& volume_name) {
     return data_root() / "volumes" / volume_name;
 }
 
+void remove_anonymous_volumes(const std::string& project, const std::string& container,
+                              std::vector<std::string>& errors) {
+    // The index follows the container's name: "p_anon_p-db-1_" never matches p-db-10's.
+    const std::string prefix = anonymous_volume_prefix(project) + container + "_";
+    std::error_code ec;
+    for (fs::directory_iterator it(data_root() / "volumes", ec), end; !ec && it != end;
+         it.increment(ec)) {
+        if (it->path().filename().string().rfind(prefix, 0) != 0) continue;
+        std::error_code rec;
+        fs::remove_all(it->path(), rec);
+        if (rec) errors.push_back(fmt::format("remove volume \"{}\": {}", it->path().string(), rec.message()));
+    }
+}
+
 void remove_project_volumes(const std::string& project, const model::Project* model, bool named,
                             std::vector<std::string>& errors) {
     std::set<std::string> names;

@@ -33,6 +33,10 @@ TeardownReport teardown_from_disk(const std::string& project, const DownOptions&
 std::string anonymous_volume_prefix(const std::string& project);
 std::filesystem::path volume_root(const std::string& volume_name);
 
+// Removes the data of the anonymous volumes of one container (`rm -v`). Errors are appended.
+void remove_anonymous_volumes(const std::string& project, const std::string& container,
+                              std::vector<std::string>& errors);
+
 // Removes the data of the project's anonymous volumes and, with `named`, of the named ones
 // (`<project>_<key>` and the model's explicit names). Errors are appended.
 void remove_project_volumes(const std::string& project, const model::Project* model, bool named,

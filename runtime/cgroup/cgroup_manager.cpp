@@ -1,5 +1,7 @@
 #include "runtime/cgroup/cgroup_manager.hpp"
 
+#include <unistd.h>
+
 #include "runtime/cgroup/cgroup_layout.hpp"
 #include "runtime/cgroup/cgroup_v1.hpp"
 #include "runtime/cgroup/cgroup_v2.hpp"
@@ -11,6 +13,17 @@ namespace stk::runtime {
 
 Cgroup::~Cgroup() = default;
 CgroupManager::~CgroupManager() = default;
+
+int join_self(const int* fds, size_t count) noexcept {
+    int rc = 0;
+    for (size_t i = 0; i < count; ++i) {
+        if (rc == 0 && ::write(fds[i], "0", 1) != 1) rc = -1;
+        int saved = errno;
+        ::close(fds[i]);
+        errno = saved;
+    }
+    return rc;
+}
 
 CgroupGuard::~CgroupGuard() {
     if (!cgroup_) return;

@@ -118,6 +118,17 @@ public:
 
     int clone_into_fd() const override { return unified_fd_.get(); }
 
+    std::vector<UniqueFd> open_self_join() const override {
+        std::vector<UniqueFd> fds;
+        for (const auto& dir : paths_.dirs) {
+            fs::path tasks = dir / "tasks";
+            UniqueFd fd(::open(tasks.c_str(), O_WRONLY | O_CLOEXEC));
+            if (!fd) throw_errno(fmt::format("open \"{}\"", tasks.string()));
+            fds.push_back(std::move(fd));
+        }
+        return fds;
+    }
+
     void freeze(bool frozen) override {
         with_context(fmt::format("{} cgroup \"{}\"", frozen ? "freeze" : "thaw", name_), [&] {
             if (auto it = paths_.by_controller.find("freezer"); it != paths_.by_controller.end())

@@ -96,6 +96,7 @@ public:
     }
 
     int clone_into_fd() const override { return fd_.get(); }
+    std::vector<UniqueFd> open_self_join() const override { return {}; }
 
     void freeze(bool frozen) override {
         with_context(fmt::format("{} cgroup \"{}\"", frozen ? "freeze" : "thaw", name_), [&] {

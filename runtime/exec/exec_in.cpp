@@ -20,6 +20,7 @@
 
 #include "runtime/cgroup/cgroup_manager.hpp"
 #include "runtime/container.hpp"
+#include "runtime/process/clone3.hpp"
 #include "runtime/process/pid_identity.hpp"
 #include "runtime/process/pty.hpp"
 #include "runtime/rootfs/user_lookup.hpp"
@@ -125,10 +126,13 @@ bool same_user_namespace(pid_t pid) {
 
 // The helper: joins the cgroup and namespaces, forks the command, relays its status.
 [[noreturn]] void run_helper(const ContainerState& s, const ExecSpec& spec, int pidfd,
-                             Cgroup& cgroup, const SeccompProgram* seccomp, int tty_fd,
-                             int error_fd) {
+                             Cgroup& cgroup, const std::vector<int>& join_fds, bool in_cgroup,
+                             const SeccompProgram* seccomp, int tty_fd, int error_fd) {
     try {
-        cgroup.add_process(::getpid());
+        // Placed in the v2 (or unified) tree by clone3; the v1 hierarchies through `tasks`.
+        if (join_self(join_fds.data(), join_fds.size()) != 0)
+            throw_errno("write \"0\" to the cgroup's tasks files");
+        if (!in_cgroup && cgroup.clone_into_fd() >= 0) cgroup.add_process(::getpid());
         int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID |
                     CLONE_NEWCGROUP;
         if (!same_user_namespace(s.pid)) flags |= CLONE_NEWUSER;
@@ -159,6 +163,10 @@ ExitStatus exec_in(const std::string& name, const ExecSpec& spec) {
         if (spec.args.empty()) throw Error("no command to run");
         ContainerState s = inspect(name);
         if (s.status != Status::Running) throw Error("it is not running");
+        if (spec.privileged) {
+            s.capabilities = all_capabilities();
+            s.seccomp = false;
+        }
         auto pidfd = open_verified_pidfd(s.pid, s.pid_start_time);
         if (!pidfd) throw Error("it is not running");
         auto cgroup = make_cgroup_manager()->open(s.cgroup);
@@ -169,18 +177,23 @@ ExitStatus exec_in(const std::string& name, const ExecSpec& spec) {
         int err_pipe[2];
         check_sys(::pipe2(err_pipe, O_CLOEXEC), "pipe2");
         UniqueFd err_r(err_pipe[0]), err_w(err_pipe[1]);
-        pid_t helper = check_sys(::fork(), "fork the exec helper");
+        std::vector<UniqueFd> join = cgroup->open_self_join();
+        std::vector<int> join_fds;
+        for (const auto& fd : join) join_fds.push_back(fd.get());
+        bool in_cgroup = false;
+        CloneResult forked = clone3_process(0, cgroup->clone_into_fd(), in_cgroup);
+        const pid_t helper = forked.pid;
         if (helper == 0) {
             err_r.reset();
             pty.master.reset();
-            run_helper(s, spec, pidfd->get(), *cgroup, seccomp, pty.slave.get(), err_w.get());
+            run_helper(s, spec, pidfd->get(), *cgroup, join_fds, in_cgroup, seccomp,
+                       pty.slave.get(), err_w.get());
         }
+        UniqueFd helper_fd(forked.pidfd);
+        join.clear();
         err_w.reset();
         pty.slave.reset();
-        if (spec.tty) {
-            UniqueFd helper_fd(pidfd_open_raw(helper, 0));
-            if (helper_fd) bridge_pty(pty.master.get(), helper_fd.get());
-        }
+        if (spec.tty) bridge_pty(pty.master.get(), helper_fd.get());
         int status = 0;
         while (::waitpid(helper, &status, 0) < 0) {
             if (errno != EINTR) throw_errno("waitpid for the exec helper");

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <exception>
 
+#include "runtime/cgroup/cgroup_manager.hpp"
 #include "runtime/mount/configure_in_child.hpp"
 #include "runtime/process/init_loop.hpp"
 #include "runtime/process/sync_channel.hpp"
@@ -144,7 +145,11 @@ struct ExecArgs {
 [[noreturn]] void run_steps(const ChildPlan& plan) {
     const ContainerSpec& spec = *plan.spec;
     const int sync = plan.sync_fd;
-    // 1. Wait for the parent: cgroup joined, id maps written.
+    // 1. Into the cgroup's v1 hierarchies (v2: placed by clone3), then wait for the parent to
+    // write the id maps.
+    step("join the cgroup");
+    if (join_self(plan.cgroup_join_fds.data(), plan.cgroup_join_fds.size()) != 0)
+        throw_errno("write \"0\" to the cgroup's tasks files");
     step("wait for the parent");
     wait_for(sync, SyncType::Go);
     if (spec.user_namespace) {

@@ -24,6 +24,7 @@ struct ChildPlan {
     int stdout_fd = -1;    // the service's stdout/stderr (tty: the terminal)
     int stderr_fd = -1;
     int tty_fd = -1;       // the pty slave when spec.process.tty
+    std::vector<int> cgroup_join_fds;  // Cgroup::open_self_join(): joined before anything else
 };
 
 // Runs in the child of clone3. Reports failures (step, errno, text) over plan.sync_fd and exits;

@@ -3,14 +3,15 @@
 // the init container's wait, the shared volume and the probes.
 //   node smoke.js STACK_BINARY
 // Everything lives in a private temp dir: podman's storage, config, run root and a busybox image
-// imported from busybox-static (plus netcat-openbsd's nc: Debian's busybox nc has no -z, which
-// the official busybox image's has). Pods use the host network and only its loopback:
-// the init containers' waits dial 127.0.0.1 in place of the Service names cluster DNS resolves.
+// imported from busybox-static (plus netcat-openbsd's nc and dash as /bin/sh: Debian's busybox nc
+// has no -z, which the official busybox image's has). The pods join one internal network (no egress) that the
+// test creates, each under its Service's name, so the init containers' waits dial the Service
+// names the export wrote, as they would on a cluster.
 // Exit 77 (ctest SKIP_RETURN_CODE) with the reason when the machine cannot run it.
 "use strict";
+const crypto = require("crypto");
 const fs = require("fs");
 const os = require("os");
-const net = require("net");
 const path = require("path");
 const { execFileSync, spawn, spawnSync } = require("child_process");
 const YAML = require("yaml");
@@ -18,10 +19,15 @@ const YAML = require("yaml");
 const SKIP = 77;
 const stack = process.argv[2];
 const fixture = path.join(__dirname, "..", "fixtures", "k8s", "smoke", "compose.yaml");
-const image = "localhost/stk-k8s-smoke/busybox:1";
+const unique = `stk${crypto.randomBytes(4).toString("hex")}`;  // <= 15 chars: also the bridge's name
+const image = `localhost/${unique}/busybox:1`;
+const network = unique;
+const port = 8080;          // store's listener, in its own pod's namespace
+const STORE_DELAY = 3;      // seconds store sleeps before it listens
 
 function skip(why) {
   console.log(`SKIPPED: ${why}`);
+  fs.rmSync(work, { recursive: true, force: true });
   process.exit(SKIP);
 }
 
@@ -54,21 +60,26 @@ function writePodmanConfig() {
     "[network]", 'network_backend = "netavark"', `network_config_dir = "${work}/networks"`, ""].join("\n"));
 }
 
-// busybox-static with its applets, nc from netcat-openbsd with the libraries it needs.
+// busybox-static with its applets; nc from netcat-openbsd and /bin/sh from dash, with the
+// libraries they need. Debian's busybox shell prefers its own applets to PATH, so with busybox
+// as /bin/sh the waits' `nc -z` would always run busybox's nc, which has no -z.
 function buildImage() {
   const root = path.join(work, "rootfs");
   for (const d of ["bin", "etc", "tmp", "data", "lib64", "lib/x86_64-linux-gnu"]) fs.mkdirSync(path.join(root, d), { recursive: true });
-  fs.copyFileSync("/bin/busybox", path.join(root, "bin/busybox"));
-  fs.chmodSync(path.join(root, "bin/busybox"), 0o755);
+  const install = (from, to) => {
+    fs.copyFileSync(from, path.join(root, to));
+    fs.chmodSync(path.join(root, to), 0o755);
+  };
+  install("/bin/busybox", "bin/busybox");
   const applets = execFileSync("/bin/busybox", ["--list"], { encoding: "utf8" }).split("\n").filter(Boolean);
-  for (const a of applets) if (a !== "busybox" && a !== "nc") fs.symlinkSync("busybox", path.join(root, "bin", a));
-  fs.copyFileSync("/bin/nc.openbsd", path.join(root, "bin/nc"));
-  fs.chmodSync(path.join(root, "bin/nc"), 0o755);
-  const libs = execFileSync("ldd", ["/bin/nc.openbsd"], { encoding: "utf8" }).match(/\/\S+/g);
-  for (const lib of libs) {
-    fs.mkdirSync(path.join(root, path.dirname(lib)), { recursive: true });
-    fs.copyFileSync(fs.realpathSync(lib), path.join(root, lib));
-  }
+  for (const a of applets) if (!["busybox", "nc", "sh"].includes(a)) fs.symlinkSync("busybox", path.join(root, "bin", a));
+  install("/bin/nc.openbsd", "bin/nc");
+  install("/bin/dash", "bin/sh");
+  for (const bin of ["/bin/nc.openbsd", "/bin/dash"])
+    for (const lib of execFileSync("ldd", [bin], { encoding: "utf8" }).match(/\/\S+/g)) {
+      fs.mkdirSync(path.join(root, path.dirname(lib)), { recursive: true });
+      fs.copyFileSync(fs.realpathSync(lib), path.join(root, lib));
+    }
   fs.writeFileSync(path.join(root, "etc/nsswitch.conf"), "hosts: files\n");
   fs.writeFileSync(path.join(root, "etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
   const tar = path.join(work, "rootfs.tar");
@@ -76,18 +87,34 @@ function buildImage() {
   podman(["import", "--change", "ENV PATH=/bin", tar, image]);
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
+// The first three octets of a /24 in 10.89.128.0/17 that no route of this host uses yet
+// (podman's own pick only knows this test's private configuration).
+function freeSubnet() {
+  const used = execFileSync("ip", ["-4", "route", "show"], { encoding: "utf8" });
+  for (let tries = 0; tries < 64; tries++) {
+    const net = `10.89.${128 + crypto.randomInt(127)}.`;
+    if (!used.includes(net)) return net;
+  }
+  throw new Error("no free /24 in 10.89.128.0/17 for the test network");
+}
+
+// --internal: no NAT, no forwarding, no route out; --disable-dns: podman's resolver would
+// forward the names it does not know to the host's. podman 4.3 has no --interface-name, so the
+// bridge gets the network's stk name through the network's config file before any pod uses it.
+// Returns the subnet's prefix.
+function createNetwork() {
+  const prefix = freeSubnet();
+  podman(["network", "create", "--internal", "--disable-dns", "--subnet", `${prefix}0/24`, network]);
+  const file = path.join(work, "networks", `${network}.json`);
+  const conf = JSON.parse(fs.readFileSync(file, "utf8"));
+  conf.network_interface = network;
+  fs.writeFileSync(file, JSON.stringify(conf, null, 2));
+  return prefix;
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Resolves to "timeout" after ms without keeping node alive once the race it is in is decided.
+const deadline = (ms) => new Promise((r) => setTimeout(r, ms, "timeout").unref());
 
 async function until(what, fn, seconds) {
   for (let i = 0; i < seconds * 4; i++) {
@@ -122,67 +149,91 @@ async function main() {
   if (!stack) skip("usage: smoke.js STACK_BINARY");
   if (process.getuid() !== 0) skip("podman kube play with private storage needs root here");
   for (const tool of ["podman", "tar", "ldd"]) if (!which(tool)) skip(`${tool} is not installed`);
-  for (const f of ["/bin/busybox", "/bin/nc.openbsd"])
-    if (!fs.existsSync(f)) skip(`${f} is missing (packages busybox-static, netcat-openbsd)`);
+  for (const f of ["/bin/busybox", "/bin/nc.openbsd", "/bin/dash"])
+    if (!fs.existsSync(f)) skip(`${f} is missing (packages busybox-static, netcat-openbsd, dash)`);
   writePodmanConfig();
   const info = podman(["info", "--format", "{{.Host.CgroupManager}}"], { mayFail: true });
   if (info.status !== 0) skip(`podman does not start with a private configuration: ${info.stderr.trim()}`);
   buildImage();
 
-  const port = await freePort();
   const out = path.join(work, "manifests.yaml");
   execFileSync(stack, ["-f", fixture, "export", "k8s", "--wait-image", image, "-o", out],
-               { env: { ...process.env, SMOKE_PORT: String(port), SMOKE_IMAGE: image }, stdio: ["ignore", "inherit", "ignore"] });
+               { env: { ...process.env, SMOKE_PORT: String(port), SMOKE_DELAY: String(STORE_DELAY), SMOKE_IMAGE: image }, stdio: ["ignore", "inherit", "ignore"] });
   const docs = YAML.parseAllDocuments(fs.readFileSync(out, "utf8")).map((d) => d.toJS());
   const byKind = (k) => docs.filter((d) => d.kind === k);
   const configs = [...byKind("ConfigMap"), ...byKind("Secret")];
   const workload = (name) => docs.find((d) => (d.kind === "Deployment" || d.kind === "Job") && d.metadata.name === name);
-  // podman has no Job controller: a Job runs as the pod its template describes.
-  // Host networking has no port mappings (containerPort would ask podman for one) and keeps the
-  // host's /etc/hosts whatever hostAliases say: the waits dial 127.0.0.1 in place of the Service
-  // name cluster DNS would resolve.
+  const prefix = createNetwork();
+  // Each Service's pods get a fixed address, and every pod's /etc/hosts (hostAliases) maps the
+  // Service's name to it: the stand-in for cluster DNS, so the waits dial the names the export
+  // wrote. The network publishes no ports: containerPort would ask podman for a host port.
+  const serviceIp = new Map(byKind("Service").map((svc, i) => [svc.metadata.name, `${prefix}${10 + i}`]));
+  const hostAliases = [...serviceIp].map(([name, ip]) => ({ ip, hostnames: [name] }));
   for (const d of docs)
     if (d.spec && d.spec.template) {
       const spec = d.spec.template.spec;
-      for (const c of [...(spec.containers || []), ...(spec.initContainers || [])]) delete c.ports;
-      for (const c of spec.initContainers || []) c.command = c.command.map((a) => a.replace(/nc -z -w 2 \S+ /, "nc -z -w 2 127.0.0.1 "));
+      for (const c of spec.containers || []) {
+        delete c.ports;
+        // podman 4.3 joins an exec probe's words with spaces into a CMD-SHELL test, so an
+        // explicit ["/bin/sh", "-c", script] would run `sh -c "/bin/sh -c test ..."`: give it the
+        // script, which its CMD-SHELL runs through /bin/sh -c as the exec probe would.
+        for (const probe of ["readinessProbe", "livenessProbe", "startupProbe"]) {
+          const cmd = c[probe] && c[probe].exec && c[probe].exec.command;
+          if (cmd && cmd.length === 3 && cmd[0] === "/bin/sh" && cmd[1] === "-c") c[probe].exec.command = [cmd[2]];
+        }
+      }
+      spec.hostAliases = [...(spec.hostAliases || []), ...hostAliases];
+      // podman 4.3 removes a "once" init container right after it exits and sometimes finds it
+      // still running, which fails the whole pod: keep the finished init containers instead.
+      for (const meta of [d.metadata, d.spec.template.metadata])
+        meta.annotations = { ...(meta.annotations || {}), "io.podman.annotations.init.container.type": "always" };
     }
-  const asPod = (job) => ({ apiVersion: "v1", kind: "Pod", metadata: { name: job.metadata.name, labels: job.spec.template.metadata.labels },
+  const asPod = (job) => ({ apiVersion: "v1", kind: "Pod", metadata: { ...job.spec.template.metadata, name: job.metadata.name },
                             spec: job.spec.template.spec });
-  const play = ["kube", "play", "--network", "host"];
+  const play = (name, file) => ["kube", "play", "--network", serviceIp.has(name) ? `${network}:ip=${serviceIp.get(name)}` : network, file];
 
-  podman([...play, writeYaml("claims.yaml", byKind("PersistentVolumeClaim"))]);
-  // store first, then app: kube play returns once app's init container saw store answer.
-  // (Played the other way round, app's wait is seen holding it back, but it is not released
-  // once store listens: see the report of issue #8.)
-  podman([...play, writeYaml("store.yaml", [...configs, workload("store")])]);
-  const appPlay = spawn("podman", [...play, writeYaml("app.yaml", [...configs, workload("app")])], { env, stdio: "ignore" });
+  podman(["kube", "play", "--network", network, writeYaml("claims.yaml", byKind("PersistentVolumeClaim"))]);
+  // app first: its init container must hold it back until store, played later, answers.
+  const appPlay = spawn("podman", play("app", writeYaml("app.yaml", [...configs, workload("app")])), { env, stdio: ["ignore", "ignore", "pipe"] });
   background = appPlay;
+  let appErr = "";
+  appPlay.stderr.on("data", (b) => { appErr += b; });
   const appExit = new Promise((resolve) => appPlay.on("exit", resolve));
-  const code = await Promise.race([appExit, sleep(90000).then(() => "timeout")]);
-  check("app's kube play finishes once its init container saw store answer", code === 0, `exit ${code}`);
-  const waited = podman(["logs", "app-pod-0-wait-store"], { mayFail: true });
-  check("the init container ran before app", waited.status === 0, waited.stderr);
+  await until("app's init container to report it waits for store", () =>
+    (podman(["logs", "app-pod-0-wait-store"], { mayFail: true }).stdout.match(/waiting for store/g) || []).length >= 3, 60);
+  check("app is held back while store is absent", !state("app-pod-0-app").startsWith("running"), state("app-pod-0-app"));
+  podman(play("store", writeYaml("store.yaml", [...configs, workload("store")])));
+  const code = await Promise.race([appExit, deadline(90000)]);
+  check("app's kube play finishes once its init container saw store answer", code === 0, `exit ${code} ${appErr}`);
   await until("app to run", () => state("app-pod-0-app").startsWith("running"), 30);
+  // store's command sleeps STORE_DELAY seconds before it listens.
   const storeStarted = startedAt("store-pod-0-store"), appStarted = startedAt("app-pod-0-app");
-  check("app started after store", appStarted > storeStarted, `${appStarted} <= ${storeStarted}`);
+  check(`app started only once store could answer (${STORE_DELAY}s after store started)`,
+        appStarted > storeStarted + BigInt(STORE_DELAY) * 1000000000n, `app ${appStarted}, store ${storeStarted}`);
 
-  podman([...play, writeYaml("once.yaml", [...configs, asPod(workload("once"))])]);
+  podman(play("once", writeYaml("once.yaml", [...configs, asPod(workload("once"))])));
   await until("the Job's pod to finish", () => state("once-once").startsWith("exited"), 60);
   check("the Job's pod exits 0", state("once-once").split(" ")[1] === "0", state("once-once"));
 
   await until("app to write its output", () => podman(["exec", "app-pod-0-app", "cat", "/data/out"], { mayFail: true }).status === 0, 20);
   const outText = podman(["exec", "app-pod-0-app", "cat", "/data/out"]).stdout.trim();
   check("env: environment and env_file (ConfigMap) reach the container", outText === "greeting=hello from stack token=from-env-file", outText);
-  const conf = podman(["exec", "app-pod-0-app", "cat", "/etc/app.conf"], { mayFail: true });
-  check("config: the ConfigMap is mounted at its target", conf.stdout === "mode=cluster\n", conf.stdout + conf.stderr);
+  // podman 4.3 ignores subPath on configMap volumes and mounts the whole map at mountPath.
+  const confMount = workload("app").spec.template.spec.containers[0].volumeMounts.find((m) => m.mountPath === "/etc/app.conf");
+  let conf = podman(["exec", "app-pod-0-app", "cat", "/etc/app.conf"], { mayFail: true });
+  if (/Is a directory/.test(conf.stderr))
+    conf = podman(["exec", "app-pod-0-app", "cat", `/etc/app.conf/${confMount.subPath}`], { mayFail: true });
+  check("config: the ConfigMap's key reaches its target", conf.stdout === "mode=cluster\n", conf.stdout + conf.stderr);
   const job = podman(["exec", "app-pod-0-app", "cat", "/data/job"], { mayFail: true });
   check("volume: the Job wrote into the claim app mounts", job.stdout.trim() === "job ran", job.stdout + job.stderr);
-  for (const c of ["app-pod-0-app", "store-pod-0-store"]) {
-    const test = podman(["inspect", "--format", "{{json .Config.Healthcheck.Test}}", c]).stdout.trim();
+  for (const name of ["app", "store"]) {
+    const c = `${name}-pod-0-${name}`;
+    const probe = workload(name).spec.template.spec.containers[0].readinessProbe.exec.command.join(" ");
+    const test = JSON.parse(podman(["inspect", "--format", "{{json .Config.Healthcheck.Test}}", c]).stdout);
     const hc = podman(["healthcheck", "run", c], { mayFail: true });
-    check(`probe: ${c} has the healthcheck's test and passes it`, hc.status === 0 && (test.includes("test -s") || test.includes("wget")),
-          `test ${test}, run: exit ${hc.status} ${hc.stdout}${hc.stderr}`);
+    check(`probe: ${c} runs the readiness probe's command (${probe}) and passes it`,
+          hc.status === 0 && test.slice(1).join(" ").startsWith(probe),
+          `test ${JSON.stringify(test)}, run: exit ${hc.status} ${hc.stdout}${hc.stderr}`);
   }
 }
 
@@ -193,6 +244,7 @@ function cleanup() {
   if (background && background.exitCode === null) background.kill("SIGKILL");
   podman(["pod", "rm", "-fa", "-t", "0"], { mayFail: true });
   podman(["volume", "rm", "-fa"], { mayFail: true });
+  podman(["network", "rm", "-f", network], { mayFail: true });
   podman(["system", "reset", "-f"], { mayFail: true });
   // podman leaves its storage's own mount point behind.
   const mounts = fs.readFileSync("/proc/mounts", "utf8").split("\n").map((l) => l.split(" ")[1])

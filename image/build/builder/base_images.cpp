@@ -45,7 +45,7 @@ image::ImageRecord BaseImages::get(const std::string& text,
 image::ImageRecord BaseImages::pull(const image::Reference& ref,
                                     const std::optional<image::Platform>& platform) {
     std::string key =
-        ref.to_string() + (platform ? " " + image::registry::platform_string(*platform) : "");
+        ref.to_string() + (platform ? " " + image::platform_string(*platform) : "");
     std::promise<image::ImageRecord> mine;
     std::shared_future<image::ImageRecord> pending;
     {

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "image/build/builder/build_request.hpp"
-#include "image/registry/platform.hpp"
+#include "image/platform.hpp"
 #include "image/store/image_store.hpp"
 
 namespace stk::build {

@@ -1,6 +1,6 @@
 #include "image/build/builder/stage_graph.hpp"
 
-#include <sys/utsname.h>
+#include "image/platform.hpp"
 
 #include <algorithm>
 #include <regex>
@@ -25,14 +25,11 @@ std::string expand_at(const Instruction& at, const std::string& word, const VarM
 }  // namespace
 
 VarMap platform_args() {
-    utsname u{};
-    ::uname(&u);
-    std::string machine = u.machine;
-    std::string arch = machine == "x86_64" ? "amd64" : machine == "aarch64" ? "arm64" : machine;
-    std::string platform = "linux/" + arch;
-    return {{"BUILDPLATFORM", platform}, {"BUILDOS", "linux"},      {"BUILDARCH", arch},
-            {"BUILDVARIANT", ""},        {"TARGETPLATFORM", platform}, {"TARGETOS", "linux"},
-            {"TARGETARCH", arch},        {"TARGETVARIANT", ""}};
+    image::Platform p = image::host_platform();
+    std::string platform = image::platform_string(p);
+    return {{"BUILDPLATFORM", platform},  {"BUILDOS", p.os},      {"BUILDARCH", p.architecture},
+            {"BUILDVARIANT", p.variant},  {"TARGETPLATFORM", platform}, {"TARGETOS", p.os},
+            {"TARGETARCH", p.architecture}, {"TARGETVARIANT", p.variant}};
 }
 
 std::optional<size_t> StageGraph::find(const std::string& ref, size_t before) const {

@@ -12,6 +12,7 @@
 #include "image/build/fs/apply_copy.hpp"
 #include "image/build/fs/layer_diff.hpp"
 #include "image/build/fs/layer_view.hpp"
+#include "image/platform.hpp"
 #include "runtime/process/timestamp.hpp"
 #include "runtime/sys/paths.hpp"
 #include "runtime/sys/scope_exit.hpp"
@@ -74,6 +75,10 @@ private:
         std::string alias = st_.name.empty() ? "" : " AS " + st_.name;
         if (st_.base == "scratch") {
             state_ = {};
+            image::Platform host = image::host_platform();
+            state_.config.architecture = host.architecture;
+            state_.config.os = host.os;
+            state_.config.variant = host.variant;
             state_.config.env = {std::string("PATH=") + kDefaultPath};
             key_ = StepCache::chain("", "FROM scratch");
         } else if (auto dep = sh_.graph.find(st_.base, st_.index)) {
@@ -102,7 +107,7 @@ private:
         if (auto flag = from ? from->flag("platform") : std::nullopt)
             text = expand_word(*flag, sh_.graph.meta_args, env_.escape);
         if (text.empty()) return std::nullopt;
-        return image::registry::parse_platform(text);
+        return image::parse_platform(text);
     }
 
     bool lookup(const std::string& key) {

@@ -92,3 +92,36 @@ TEST_CASE("run --no-deps with --name on a stopped project and down removes one-o
     CHECK_FALSE(std::filesystem::exists(p.dir / "run" / "containers" / (p.name + "-oneoff")));
     CHECK(p.run({"run", "-T", "nosuch"}).code == 1);
 }
+
+TEST_CASE("exec --privileged gets every capability and no seccomp filter, for that exec only") {
+    Project p(kApp);
+    REQUIRE(p.run({"up", "-d", "db"}).code == 0);
+    const std::vector<std::string> show{"db", "sh", "-c",
+                                        "grep -E '^(CapEff|Seccomp):' /proc/self/status"};
+    auto exec = [&](bool privileged) {
+        std::vector<std::string> args{"exec", "-T"};
+        if (privileged) args.push_back("--privileged");
+        args.insert(args.end(), show.begin(), show.end());
+        return p.run(args);
+    };
+    // Every capability this machine lets a process have (our own bounding set).
+    std::string status = e2e::slurp("/proc/self/status");
+    size_t bnd = status.find("CapBnd:\t");
+    REQUIRE(bnd != std::string::npos);
+    const std::string all_caps = "CapEff:\t" + status.substr(bnd + 8, 16) + "\n";
+
+    auto plain = exec(false);
+    INFO(plain.out << plain.err);
+    REQUIRE(plain.code == 0);
+    CHECK(plain.out.find(all_caps) == std::string::npos);
+    CHECK(plain.out.find("Seccomp:\t2\n") != std::string::npos);
+
+    auto privileged = exec(true);
+    INFO(privileged.out << privileged.err);
+    REQUIRE(privileged.code == 0);
+    CHECK(privileged.out.find(all_caps) != std::string::npos);
+    CHECK(privileged.out.find("Seccomp:\t0\n") != std::string::npos);
+
+    // The container and the next exec keep their restrictions.
+    CHECK(exec(false).out == plain.out);
+}

@@ -177,3 +177,65 @@ TEST_CASE("stop and kill reach the containers when the supervisor is gone") {
     CHECK(eventually([&] { return !e2e::pid_alive(db); }));
     CHECK(p.run({"start"}).code == 1);  // needs the supervisor: a clear error
 }
+
+TEST_CASE("rm -v removes the anonymous volumes of the removed containers only") {
+    Project p(R"yaml(
+services:
+  a:
+    command: ["sleep", "1000"]
+    volumes: ["/mnt"]
+    x-stack: {rootfs: host}
+  b:
+    command: ["sleep", "1000"]
+    volumes: ["/mnt"]
+    x-stack: {rootfs: host}
+)yaml");
+    REQUIRE(p.run({"up", "-d"}).code == 0);
+    // Each container's anonymous volume directories, from the data root.
+    auto volumes_of = [&](const std::string& service) {
+        size_t n = 0;
+        std::error_code ec;
+        const std::string prefix = p.name + "_anon_" + p.cname(service) + "_";
+        for (const auto& e : std::filesystem::directory_iterator(p.dir / "data" / "volumes", ec))
+            if (e.path().filename().string().rfind(prefix, 0) == 0) ++n;
+        return n;
+    };
+    for (const char* s : {"a", "b"}) {
+        auto w = p.run({"exec", "-T", s, "sh", "-c", "echo kept > /mnt/f"});
+        INFO(w.err);
+        REQUIRE(w.code == 0);
+        REQUIRE(volumes_of(s) == 1);
+    }
+    REQUIRE(p.run({"stop", "-t", "1"}).code == 0);
+    auto rm = p.run({"rm", "b"});
+    CHECK(rm.code == 0);
+    CHECK(volumes_of("b") == 1);  // without -v the volume stays
+    rm = p.run({"rm", "-v", "a"});
+    INFO(rm.out << rm.err);
+    CHECK(rm.code == 0);
+    CHECK(rm.out.find(p.cname("a") + "  Removed") != std::string::npos);
+    CHECK(volumes_of("a") == 0);
+    CHECK(volumes_of("b") == 1);
+}
+
+TEST_CASE("wait --down-project returns when the first container stops and takes the project down") {
+    Project p(R"yaml(
+services:
+  job:
+    command: ["sh", "-c", "sleep 0.3; exit 3"]
+    x-stack: {rootfs: host}
+  server:
+    command: ["sleep", "1000"]
+    x-stack: {rootfs: host}
+)yaml");
+    REQUIRE(p.run({"up", "-d"}).code == 0);
+    int server = pid_of(p, "server");
+    REQUIRE(server > 0);
+    auto r = p.run({"wait", "--down-project", "server", "job"});
+    INFO(r.out << r.err);
+    CHECK(r.code == 3);  // job's, the first to stop; server never does by itself
+    CHECK(r.out.rfind("3\n", 0) == 0);
+    CHECK(r.out.find(" Container " + p.cname("server") + "  Removed") != std::string::npos);
+    CHECK_FALSE(e2e::pid_alive(server));
+    CHECK(p.state().empty());
+}

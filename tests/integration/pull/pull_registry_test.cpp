@@ -76,6 +76,29 @@ TEST_CASE("pull over TLS with basic auth: credentials from the docker config, CA
         CHECK(contains(r.err, "requires authentication"));
         CHECK(contains(r.err, "no credentials for " + reg.host()));
     }
+    SECTION("credentials from a credsStore helper, a failing helper named in the error") {
+        fs::create_directories(p.dir / "bin" / "docker");
+        std::ofstream(p.dir / "bin" / "docker-credential-stktest")
+            << "#!/bin/sh\nread -r server\n[ \"$server\" = " << reg.host()
+            << " ] || { echo \"no entry for $server\"; exit 4; }\n"
+               "echo '{\"Username\":\"stkuser\",\"Secret\":\"s3cret\"}'\n";
+        fs::permissions(p.dir / "bin" / "docker-credential-stktest", fs::perms(0755));
+        std::ofstream(p.dir / "bin" / "docker" / "config.json") << R"({"credsStore": "stktest"})";
+        ::setenv("DOCKER_CONFIG", (p.dir / "bin" / "docker").c_str(), 1);
+        std::string old_path = std::getenv("PATH");
+        ::setenv("PATH", ((p.dir / "bin").string() + ":" + old_path).c_str(), 1);
+        auto r = p.run({"pull", "-q"});
+        INFO(r.err);
+        CHECK(r.code == 0);
+        CHECK(store_of(p).find(Reference::parse(image)));
+        std::ofstream(p.dir / "bin" / "docker" / "config.json") << R"({"credsStore": "absent"})";
+        auto bad = p.run({"pull", "-q"});
+        ::setenv("PATH", old_path.c_str(), 1);
+        INFO(bad.err);
+        CHECK(bad.code == 1);
+        CHECK(contains(bad.err, "docker-credential-absent"));
+        CHECK(contains(bad.err, "registry " + reg.host()));
+    }
     SECTION("without the CA the certificate is refused") {
         ::unsetenv("STACK_REGISTRY_CA");
         use_docker_config(p.dir, reg.host(), "stkuser", "s3cret");

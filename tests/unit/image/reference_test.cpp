@@ -90,9 +90,9 @@ TEST_CASE("manifests and indexes: parsing errors name the field, platforms are c
     x.manifests.push_back({media_type::kOciManifest, Digest::of("y"), 1, {}, Platform{"amd64", "linux", ""}});
     ImageIndex back = parse_index(to_json(x));
     REQUIRE(back.manifests.size() == 2);
-    CHECK(select_manifest(back, {"arm64", "linux", "v8"})->digest == d);
-    CHECK(select_manifest(back, {"amd64", "linux", ""})->digest == Digest::of("y"));
-    CHECK_FALSE(select_manifest(back, {"s390x", "linux", ""}));
+    CHECK(select_platform(back.manifests, {"arm64", "linux", "v8"})->digest == d);
+    CHECK(select_platform(back.manifests, {"amd64", "linux", ""})->digest == Digest::of("y"));
+    CHECK_FALSE(select_platform(back.manifests, {"s390x", "linux", ""}));
     CHECK(is_index_media_type(sniff_media_type(to_json(x))));
 }
 

@@ -1,11 +1,10 @@
-// Decisions of the registry client: which platform of an index, HTTPS or HTTP and which CAs,
+// Decisions of the registry client: HTTPS or HTTP and which CAs,
 // what is retried and after how long.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <fstream>
 
-#include "image/registry/platform.hpp"
 #include "image/registry/registry_settings.hpp"
 #include "image/registry/retry.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -13,54 +12,6 @@
 using namespace stk::image;
 using namespace stk::image::registry;
 namespace fs = std::filesystem;
-
-namespace {
-
-Descriptor entry(const std::string& arch, const std::string& variant, char fill,
-                 const std::string& os = "linux") {
-    Descriptor d;
-    d.media_type = media_type::kOciManifest;
-    d.digest = Digest::from_hex(std::string(64, fill));
-    d.size = 100;
-    d.platform = Platform{arch, os, variant};
-    return d;
-}
-
-}  // namespace
-
-TEST_CASE("platform: an index resolves to linux/amd64, attestation entries are skipped") {
-    std::vector<Descriptor> index{entry("unknown", "", 'a', "unknown"), entry("arm64", "v8", 'b'),
-                                  entry("amd64", "", 'c'), entry("arm", "v7", 'd')};
-    auto amd64 = select_platform(index, parse_platform("linux/amd64"));
-    REQUIRE(amd64);
-    CHECK(amd64->digest.hex() == std::string(64, 'c'));
-    auto arm64 = select_platform(index, parse_platform("linux/arm64"));
-    REQUIRE(arm64);
-    CHECK(arm64->digest.hex() == std::string(64, 'b'));
-    CHECK_FALSE(select_platform(index, parse_platform("linux/s390x")));
-    CHECK_FALSE(select_platform(index, parse_platform("windows/amd64")));
-}
-
-TEST_CASE("platform: variant rules (arm64 without variant, arm v7 runs v6, exact first)") {
-    std::vector<Descriptor> index{entry("arm64", "", 'a'), entry("arm", "v6", 'b'),
-                                  entry("arm", "v5", 'e')};
-    CHECK(select_platform(index, parse_platform("linux/arm64/v8"))->digest.hex()[0] == 'a');
-    CHECK(select_platform(index, parse_platform("linux/arm/v7"))->digest.hex()[0] == 'b');
-    CHECK(select_platform(index, parse_platform("linux/arm/v5"))->digest.hex()[0] == 'e');
-    index.push_back(entry("arm", "v7", 'f'));
-    CHECK(select_platform(index, parse_platform("linux/arm/v7"))->digest.hex()[0] == 'f');
-    CHECK_FALSE(select_platform({entry("arm", "v7", 'f')}, parse_platform("linux/arm/v6")));
-}
-
-TEST_CASE("platform: this machine, names normalised, bad text refused") {
-    Platform host = host_platform();
-    CHECK(host.os == "linux");
-    CHECK_FALSE(host.architecture.empty());
-    CHECK(parse_platform("linux/x86_64").architecture == "amd64");
-    CHECK(parse_platform("linux/aarch64").variant == "v8");
-    CHECK(platform_string(parse_platform("linux/arm")) == "linux/arm/v7");
-    CHECK_THROWS_WITH(parse_platform("linux"), Catch::Contains("os/arch"));
-}
 
 TEST_CASE("registry access: HTTPS verified by default, loopback may fall back to HTTP") {
     RegistrySettings s;

@@ -89,6 +89,20 @@ TEST_CASE("ipam pool: state persists across objects and processes", "[ipam]") {
     CHECK(std::filesystem::exists(dir.path() / "subnets.json"));
 }
 
+TEST_CASE("ipam pool: a release or lookup after the state directory is gone creates nothing",
+          "[ipam]") {
+    IpamTempDir dir;
+    const auto state = dir.path() / "run" / "ipam";
+    SubnetPool pool(state, small_pool(), {});
+    pool.allocate("p/a");
+    std::filesystem::remove_all(dir.path() / "run");  // `down` removed the project's run root
+    pool.release("p/a");
+    CHECK_FALSE(pool.find("p/a"));
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "run"));
+    CHECK(pool.allocate("p/b").to_string() == "10.213.0.0/24");  // allocating recreates it
+    CHECK(std::filesystem::exists(state / "subnets.json"));
+}
+
 TEST_CASE("ipam pool: explicit subnets are honoured and checked for overlap", "[ipam]") {
     IpamTempDir dir;
     SubnetPool pool(dir.path(), small_pool(), {Subnet::parse("192.168.50.0/24")});
