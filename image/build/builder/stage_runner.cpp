@@ -247,7 +247,10 @@ private:
         key += "\x1fmount " + m.target + " " + hash_copy_plan(plan, sh_.hashes);
         fs::create_directories(work);
         apply_copy(plan, work, LayerView(), CopyOwnership{.keep_source_owner = true}, false);
-        bool one_file = plan.entries.size() == 1 && S_ISREG(plan.entries[0].st.st_mode);
+        std::string rel = fs::path(source).lexically_normal().relative_path().string();
+        if (rel == ".") rel.clear();
+        auto top = tree->lookup(rel);
+        bool one_file = top && S_ISREG(top->st.st_mode) && plan.entries.size() == 1;
         fs::path src = one_file ? work / relative(plan.entries[0].dest) : work;
         return src.string() + ":" + m.target + ":ro";
     }

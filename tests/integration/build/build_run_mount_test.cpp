@@ -17,7 +17,7 @@ const char* kDockerfile =
     "FROM stk-test/busybox:latest\n"
     "RUN --mount=type=cache,target=/cache echo run >> /cache/log && wc -l < /cache/log > "
     "/count.txt\n"
-    "RUN --mount=type=bind,source=data,target=/mnt/data cat /mnt/data/in.txt > /copied.txt && "
+    "RUN --mount=type=bind,source=bound,target=/mnt/data cat /mnt/data/in.txt > /copied.txt && "
     "(touch /mnt/data/x 2>/dev/null && echo writable || echo readonly) > /ro.txt\n";
 
 std::string in_image(const BuildProject& p, const std::string& rel) {
@@ -40,7 +40,7 @@ TEST_CASE("build: RUN --mount=type=cache persists, type=bind is read-only and ke
           "[build][root]") {
     BuildProject p(kCompose);
     p.file("Dockerfile", kDockerfile);
-    p.file("data/in.txt", "first\n");
+    p.file("bound/in.txt", "first\n");
     auto r = p.run({"build"});
     INFO(r.out << r.err);
     REQUIRE(r.code == 0);
@@ -57,7 +57,7 @@ TEST_CASE("build: RUN --mount=type=cache persists, type=bind is read-only and ke
     CHECK(trimmed(in_image(p, "count.txt")) == "2");
 
     // A change in the bound directory reruns that step only.
-    p.file("data/in.txt", "second\n");
+    p.file("bound/in.txt", "second\n");
     auto changed = p.run({"build"});
     INFO(changed.out << changed.err);
     REQUIRE(changed.code == 0);

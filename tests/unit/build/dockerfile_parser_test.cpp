@@ -81,7 +81,7 @@ TEST_CASE("dockerfile: RUN heredocs, lone (the body is the script) or fed to the
     REQUIRE(lone.heredocs.size() == 1);
     CHECK(lone.heredocs[0].expand);
     const Instruction& fed = df.instructions[2];
-    CHECK(fed.line == 5);
+    CHECK(fed.line == 6);
     CHECK(fed.rest == "cat <<-'END' > /f && echo done\n\tkeep $HOME\n\tEND");
     REQUIRE(fed.heredocs.size() == 1);
     CHECK(fed.heredocs[0].name == "END");
@@ -89,7 +89,7 @@ TEST_CASE("dockerfile: RUN heredocs, lone (the body is the script) or fed to the
     CHECK_FALSE(fed.heredocs[0].expand);
     CHECK(fed.heredocs[0].strip_tabs);
     CHECK(df.instructions[3].keyword == "ENV");
-    CHECK(df.instructions[3].line == 8);
+    CHECK(df.instructions[3].line == 9);
 }
 
 TEST_CASE("dockerfile: COPY with two heredocs, markers inside quotes are plain text", "[dockerfile]") {
