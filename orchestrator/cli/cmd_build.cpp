@@ -2,6 +2,7 @@
 // parallel, with the build cache; prints "[web 3/7] RUN ..." lines (and the steps' output).
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -37,22 +38,26 @@ std::map<std::string, std::optional<std::string>> parse_build_args(const std::ve
     return out;
 }
 
-}  // namespace
-
-int build_project_services(const model::Project& project, const std::vector<std::string>& names,
-                           const engine::ServiceBuildOptions& options, bool quiet,
-                           bool only_needed, bool build_flag) {
-    image::ImageStore store;
-    std::vector<const model::Service*> todo;
-    for (const auto& svc : project.services) {
-        bool named = names.empty() || std::find(names.begin(), names.end(), svc.name) != names.end();
-        if (!named || !svc.build) continue;
-        if (only_needed && !engine::up_needs_build(store, project, svc, build_flag)) continue;
-        todo.push_back(&svc);
-    }
+// The named services (every one when none is named) that have `build:`; only those, as
+// docker compose v2 builds (no dependencies).
+std::vector<const model::Service*> named_buildable(const model::Project& project,
+                                                   const std::vector<std::string>& names) {
     for (const auto& n : names)
         if (!project.find_service(n)) throw Error(fmt::format("no such service: \"{}\"", n));
+    std::vector<const model::Service*> out;
+    for (const auto& svc : project.services)
+        if (svc.build && (names.empty() || std::ranges::find(names, svc.name) != names.end()))
+            out.push_back(&svc);
+    return out;
+}
+
+}  // namespace
+
+int build_project_services(const model::Project& project,
+                           const std::vector<const model::Service*>& todo,
+                           const engine::ServiceBuildOptions& options, bool quiet) {
     if (todo.empty()) return 0;
+    image::ImageStore store;
     bool tty = ::isatty(1);
     build::BuildLog log([](const std::string& line) { std::cout << line << '\n' << std::flush; }, tty,
                         quiet);
@@ -89,7 +94,8 @@ void register_build(CLI::App& app, CommandContext& ctx) {
         o.no_cache = f->no_cache;
         o.pull = f->pull;
         o.build_args = parse_build_args(f->build_args);
-        ctx.exit_code = build_project_services(loaded.project, f->services, o, f->quiet, false, true);
+        ctx.exit_code = build_project_services(
+            loaded.project, named_buildable(loaded.project, f->services), o, f->quiet);
     });
 }
 

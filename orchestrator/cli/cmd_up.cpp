@@ -22,6 +22,7 @@
 #include "orchestrator/engine/image_pull.hpp"
 #include "orchestrator/engine/plan_options.hpp"
 #include "orchestrator/engine/supervisor.hpp"
+#include "orchestrator/engine/up_services.hpp"
 #include "orchestrator/load/loader.hpp"
 #include "orchestrator/plan/observe.hpp"
 #include "orchestrator/plan/reconcile.hpp"
@@ -120,10 +121,13 @@ int run_up(const GlobalOptions& g, const UpFlags& f) {
     const std::string project = loaded.project.name;
     lo.project_name = project;
 
-    // Images of `build:` services first (--build, or missing and pull_policy allows it).
+    // Images of `build:` services first: with --build the named ones, and any that up starts
+    // whose image is missing (or whose pull_policy is build).
     if (!f.no_build) {
-        int code = build_project_services(loaded.project, {}, engine::ServiceBuildOptions{}, false,
-                                          true, f.build);
+        image::ImageStore store;
+        auto started = engine::up_services(loaded.project, loaded.graph, f.services, f.no_deps);
+        auto todo = engine::up_build_services(store, loaded.project, started, f.services, f.build);
+        int code = build_project_services(loaded.project, todo, engine::ServiceBuildOptions{}, false);
         if (code != 0) return code;
     }
 

@@ -8,11 +8,10 @@
 
 namespace stk::cli {
 
-// Builds the named services (all when empty) that have `build:`; with only_needed, just those
-// `up` must build (engine::up_needs_build with build_flag). Prints progress and a line per
-// image; returns 0, or the exit code of the first failure (a failing RUN's own code).
-int build_project_services(const model::Project& project, const std::vector<std::string>& names,
-                           const engine::ServiceBuildOptions& options, bool quiet,
-                           bool only_needed, bool build_flag);
+// Builds `services` (each has `build:`) in parallel. Prints progress and a line per image;
+// returns 0, or the exit code of the first failure (a failing RUN's own code).
+int build_project_services(const model::Project& project,
+                           const std::vector<const model::Service*>& services,
+                           const engine::ServiceBuildOptions& options, bool quiet);
 
 }  // namespace stk::cli

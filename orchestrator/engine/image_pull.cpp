@@ -6,6 +6,7 @@
 #include "image/registry/progress.hpp"
 #include "image/registry/puller.hpp"
 #include "orchestrator/engine/stack_extension.hpp"
+#include "orchestrator/engine/up_services.hpp"
 #include "runtime/sys/error.hpp"
 
 namespace stk::engine {
@@ -39,15 +40,8 @@ std::vector<const model::Service*> image_services(const model::Project& project,
                                                   const graph::DependencyGraph& graph,
                                                   const std::vector<std::string>& selected,
                                                   bool no_deps) {
-    std::vector<std::string> names = selected;
-    if (names.empty())
-        for (const auto& s : project.services) names.push_back(s.name);
-    else if (!no_deps)
-        names = graph.with_dependencies(selected).nodes();
     std::vector<const model::Service*> out;
-    for (const auto& name : names) {
-        const model::Service* svc = project.find_service(name);
-        if (!svc) throw Error(fmt::format("no such service: \"{}\"", name));
+    for (const model::Service* svc : up_services(project, graph, selected, no_deps)) {
         if (svc->image.empty()) continue;
         if (!read_stack_extension(*svc, project.working_dir).rootfs.empty()) continue;
         out.push_back(svc);

@@ -1,5 +1,6 @@
 #include "orchestrator/engine/service_build.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <future>
 
@@ -60,6 +61,19 @@ bool up_needs_build(const image::ImageStore& store, const model::Project& projec
     if (service.pull_policy == "build") return true;
     if (service.pull_policy == "never") return false;
     return !store.find(image::Reference::parse(built_image_name(project, service)));
+}
+
+std::vector<const model::Service*> up_build_services(const image::ImageStore& store,
+                                                     const model::Project& project,
+                                                     const std::vector<const model::Service*>& started,
+                                                     const std::vector<std::string>& named,
+                                                     bool build_flag) {
+    std::vector<const model::Service*> out;
+    for (const model::Service* svc : started) {
+        bool asked = build_flag && (named.empty() || std::ranges::find(named, svc->name) != named.end());
+        if (up_needs_build(store, project, *svc, asked)) out.push_back(svc);
+    }
+    return out;
 }
 
 std::vector<ServiceBuildOutcome> build_services(const image::ImageStore& store,

@@ -31,6 +31,15 @@ build::BuildRequest build_request_for(const model::Project& project, const model
 bool up_needs_build(const image::ImageStore& store, const model::Project& project,
                     const model::Service& service, bool build_flag);
 
+// What `up [--build] [SERVICE...]` builds among the services it starts (`started`): with --build
+// the ones named on the command line (every started one when `named` is empty); besides those,
+// any that up_needs_build without --build (image missing, or pull_policy: build).
+std::vector<const model::Service*> up_build_services(const image::ImageStore& store,
+                                                     const model::Project& project,
+                                                     const std::vector<const model::Service*>& started,
+                                                     const std::vector<std::string>& named,
+                                                     bool build_flag);
+
 struct ServiceBuildOutcome {
     std::string service;
     std::optional<build::BuildResult> result;

@@ -716,8 +716,10 @@ void Supervisor::Impl::converge_to(load::LoadedProject next, const UpOptions& up
         opts.up = up;
         prepare_services(loaded.project);
         walk_graph = selected_graph();
-        // Keep orphans in the graph so that a later down stops them in order.
-        for (const auto& [name, s] : services) walk_graph.add_node(name);
+        // Keep what already runs (orphans included) in the graph so that a later down stops it
+        // in order; services never started stay out, as the selection says.
+        for (const auto& [name, s] : services)
+            if (!s->instances.empty()) walk_graph.add_node(name);
         try {
             for (const auto& node : walk_graph.nodes())
                 for (const auto& [key, sn] : services.at(node)->service.networks)

@@ -69,6 +69,7 @@ RunStepResult RunStep::run(const std::function<void(const std::string&)>& on_lin
         args.push_back("-e");
         args.push_back(e);
     }
+    for (const auto& v : spec_.volumes) args.insert(args.end(), {"-v", v});
     if (!spec_.cwd.empty()) args.insert(args.end(), {"--workdir", spec_.cwd});
     if (!spec_.user.empty()) args.insert(args.end(), {"--user", spec_.user});
     args.push_back("--");

@@ -20,6 +20,7 @@ struct RunStepSpec {
     std::vector<std::string> env;                        // "K=V"
     std::string cwd = "/";
     std::string user;
+    std::vector<std::string> volumes;                    // "SRC:DST[:ro]" (RUN --mount)
 };
 
 struct RunStepResult {

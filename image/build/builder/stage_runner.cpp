@@ -6,7 +6,9 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include "image/build/builder/heredoc_sources.hpp"
 #include "image/build/builder/run_step.hpp"
+#include "image/build/dockerfile/run_mount.hpp"
 #include "image/build/fs/apply_copy.hpp"
 #include "image/build/fs/layer_diff.hpp"
 #include "image/build/fs/layer_view.hpp"
@@ -152,16 +154,33 @@ private:
     }
 
     void run_step(const Instruction& ins) {
-        for (const auto& [name, value] : ins.flags)
+        std::vector<RunMount> mounts;
+        for (const auto& [name, value] : ins.flags) {
+            if (name == "mount") {
+                mounts.push_back(at_line(ins, [&] { return parse_run_mount(value); }));
+                continue;
+            }
             if (!(name == "network" && (value == "none" || value == "default")))
                 throw DockerfileError(ins, fmt::format("RUN --{}{} is not supported by stack build "
                                                        "(RUN steps have no network)",
                                                        name, value.empty() ? "" : "=" + value));
+        }
+        fs::path mount_work = run_root() / "build" / (build_container_name() + "-mounts");
+        ScopeExit mount_cleanup([&] {
+            std::error_code ec;
+            fs::remove_all(mount_work, ec);
+        });
+        std::vector<std::string> volumes;
+        std::string mounts_key;
+        for (size_t k = 0; k < mounts.size(); ++k)
+            volumes.push_back(at_line(ins, [&] {
+                return mount_volume(mounts[k], mount_work / std::to_string(k), mounts_key);
+            }));
         if (!ins.json && ins.rest.empty()) throw DockerfileError(ins, "RUN requires a command");
         std::vector<std::string> argv = ins.json ? ins.args : shell_argv(state_.config, ins.rest);
         std::string text = "RUN " + (ins.json ? nlohmann::json(ins.args).dump() : ins.rest);
         // ARG values reach the command's environment: part of the key.
-        std::string key = StepCache::chain(key_, text + "\x1f" + fmt::format("{}", fmt::join(env_.run_env(state_.config), "\x1f")));
+        std::string key = StepCache::chain(key_, text + "\x1f" + fmt::format("{}", fmt::join(env_.run_env(state_.config), "\x1f")) + mounts_key);
         if (lookup(key)) {
             sh_.log.step(prefix_, n_, total_, text, true);
             return;
@@ -175,6 +194,7 @@ private:
         spec.env = env_.run_env(state_.config);
         spec.cwd = effective_workdir(state_.config);
         spec.user = state_.config.user;
+        spec.volumes = volumes;
         RunStep step(spec);
         RunStepResult r = step.run([&](const std::string& line) { sh_.log.output(prefix_, line); });
         if (r.exit_code != 0) {
@@ -198,6 +218,41 @@ private:
         step.remove();
         sh_.cache.put(key, state_);
         key_ = key;
+    }
+
+    // A RUN --mount as `stack container run -v SRC:DST[:ro]`. A cache mount is a directory under
+    // the data root kept across builds; a bind mount is a copy of its source (the context minus
+    // .dockerignore, or a stage) made in `work`, whose content hash joins the step's key.
+    std::string mount_volume(const RunMount& m, const fs::path& work, std::string& key) {
+        if (m.type == RunMount::Type::Cache) {
+            std::string id = m.id.empty() ? m.target : m.id;
+            fs::path dir = data_root() / "build-cache" / image::Digest::of(id).hex().substr(0, 32);
+            fs::create_directories(dir);
+            return dir.string() + ":" + m.target;
+        }
+        std::unique_ptr<SourceTree> owned;
+        const SourceTree* tree = sh_.context.get();
+        if (!m.from.empty()) {
+            if (auto dep = sh_.graph.find(m.from, st_.index)) {
+                owned = std::make_unique<LayerTree>(
+                    LayerView(top_first(sh_.stages.at(*dep).get().layer_dirs)));
+            } else {
+                image::ImageRecord rec = sh_.bases.get(m.from, platform(nullptr));
+                owned = std::make_unique<LayerTree>(LayerView(rec.lower_dirs()));
+            }
+            tree = owned.get();
+        }
+        std::string source = m.source.empty() ? "." : m.source;
+        CopyPlan plan = plan_copy(*tree, {source}, "/", true, false);
+        key += "\x1fmount " + m.target + " " + hash_copy_plan(plan, sh_.hashes);
+        fs::create_directories(work);
+        apply_copy(plan, work, LayerView(), CopyOwnership{.keep_source_owner = true}, false);
+        std::string rel = fs::path(source).lexically_normal().relative_path().string();
+        if (rel == ".") rel.clear();
+        auto top = tree->lookup(rel);
+        bool one_file = top && S_ISREG(top->st.st_mode) && plan.entries.size() == 1;
+        fs::path src = one_file ? work / relative(plan.entries[0].dest) : work;
+        return src.string() + ":" + m.target + ":ro";
     }
 
     void copy_step(const Instruction& ins) {
@@ -243,6 +298,18 @@ private:
             tree = owned.get();
             own.keep_source_owner = true;
         }
+        fs::path heredoc_dir;
+        ScopeExit heredoc_cleanup([&] {
+            if (!heredoc_dir.empty()) fs::remove_all(heredoc_dir);
+        });
+        const std::vector<std::string> shown_sources = words;
+        if (!ins.heredocs.empty()) {
+            heredoc_dir = run_root() / "build" / (build_container_name() + "-heredoc");
+            owned = at_line(ins, [&] {
+                return heredoc_sources(ins, words, vars, env_.escape, heredoc_dir);
+            });
+            tree = owned.get();
+        }
         if (auto chown = ins.flag("chown"))
             own.chown = at_line(ins, [&] { return resolve_chown(word(*chown), image); });
         if (auto chmod = ins.flag("chmod")) own.chmod = at_line(ins, [&] { return parse_chmod(*chmod); });
@@ -251,7 +318,7 @@ private:
         CopyPlan plan = at_line(ins, [&] { return plan_copy(*tree, words, dest, existing_dir, add); });
         std::string content = tree->is_context() ? hash_copy_plan(plan, sh_.hashes) : source_key;
         std::string text = fmt::format("{} {}{} {}", ins.keyword, flag_text(ins),
-                                       fmt::join(words, " "), written_dest);
+                                       fmt::join(shown_sources, " "), written_dest);
         std::string key = StepCache::chain(key_, text + "\x1f" + content);
         if (lookup(key)) {
             sh_.log.step(prefix_, n_, total_, text, true);

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "image/build/dockerfile/heredoc.hpp"
 #include "runtime/sys/error.hpp"
 
 namespace stk::build {
@@ -16,6 +17,7 @@ struct Instruction {
     std::string rest;      // the arguments after the flags, as written
     bool json = false;     // exec (JSON array) form; `args` holds its strings
     std::vector<std::string> args;  // JSON form: the array; shell form: words (quotes kept)
+    std::vector<Heredoc> heredocs;  // RUN/COPY/ADD <<EOF bodies, in order
     std::string file;      // "Dockerfile" or the file's name
     int line = 0;          // first line of the instruction
 

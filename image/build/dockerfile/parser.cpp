@@ -113,13 +113,38 @@ std::optional<std::vector<std::string>> json_array(std::string_view text) {
     return out;
 }
 
-void check_heredoc(const Instruction& ins) {
-    static const std::regex heredoc(R"((^|\s)<<-?\s*["']?[A-Za-z_][A-Za-z0-9_]*["']?)");
-    if ((ins.keyword == "RUN" || ins.keyword == "COPY" || ins.keyword == "ADD") && !ins.json &&
-        std::regex_search(ins.rest, heredoc))
-        throw DockerfileError(ins, fmt::format("heredocs (<<EOF) in {} are not supported by stack "
-                                               "build; write the content to a file in the context",
-                                               ins.keyword));
+// Reads the bodies of the heredocs `ins` opens from lines[i...] (advancing i). A RUN gets them
+// back in its text for the shell, or, when the RUN is a lone `<<EOF`, the body as its script.
+void read_heredocs(Instruction& ins, const std::vector<std::string_view>& lines, size_t& i,
+                   char escape) {
+    if ((ins.keyword != "RUN" && ins.keyword != "COPY" && ins.keyword != "ADD") || ins.json) return;
+    auto markers = find_heredoc_markers(ins.rest, escape);
+    std::string for_shell = ins.rest;
+    for (auto& mk : markers) {
+        Heredoc doc = mk.doc;
+        bool closed = false;
+        while (i < lines.size()) {
+            std::string_view l = lines[i++];
+            doc.raw += std::string(l) + "\n";
+            std::string_view body = l;
+            if (doc.strip_tabs)
+                while (!body.empty() && body.front() == '\t') body.remove_prefix(1);
+            if (body == doc.name) {
+                closed = true;
+                break;
+            }
+            doc.content += std::string(body) + "\n";
+        }
+        if (!closed)
+            throw DockerfileError(ins, fmt::format("heredoc <<{} has no terminating \"{}\" line",
+                                                   doc.name, doc.name));
+        for_shell += "\n" + doc.raw.substr(0, doc.raw.size() - 1);
+        ins.heredocs.push_back(std::move(doc));
+    }
+    if (ins.keyword != "RUN" || markers.empty()) return;
+    bool lone = markers.size() == 1 && trim(ins.rest) == ins.rest.substr(markers[0].pos, markers[0].length);
+    ins.rest = lone ? ins.heredocs[0].content : for_shell;
+    ins.args = split_words(ins.rest, escape);
 }
 
 Instruction parse_instruction(const std::string& text, const std::string& file, int line,
@@ -148,7 +173,6 @@ Instruction parse_instruction(const std::string& text, const std::string& file, 
         }
     }
     if (!ins.json) ins.args = split_words(rest, escape);
-    check_heredoc(ins);
     return ins;
 }
 
@@ -239,7 +263,9 @@ Dockerfile parse_dockerfile(std::string_view text, const std::string& file) {
             more = strip_continuation(piece, df.escape);
             text_joined += piece;
         }
-        df.instructions.push_back(parse_instruction(text_joined, file, start_line, df.escape));
+        Instruction ins = parse_instruction(text_joined, file, start_line, df.escape);
+        read_heredocs(ins, lines, i, df.escape);
+        df.instructions.push_back(std::move(ins));
     }
     return df;
 }

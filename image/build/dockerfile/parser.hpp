@@ -1,6 +1,7 @@
 #pragma once
 // Dockerfile syntax: parser directives, comments, line continuations (with the `# escape=`
-// character), keywords, leading --flags, and the JSON (exec) or shell form of the arguments.
+// character), keywords, leading --flags, the JSON (exec) or shell form of the arguments, and
+// heredocs (RUN/COPY/ADD <<EOF).
 // Meaning (stages, expansion, what each instruction does) is decided later by the builder.
 #include <string>
 #include <string_view>
@@ -17,8 +18,8 @@ struct Dockerfile {
     std::vector<std::string> notes;  // e.g. "# syntax=... ignored: stack builds natively"
 };
 
-// Throws DockerfileError naming `file` and the line for an unknown instruction, ONBUILD, a
-// heredoc, a bad flag or a malformed directive.
+// Throws DockerfileError naming `file` and the line for an unknown instruction, ONBUILD, an
+// unterminated heredoc, a bad flag or a malformed directive.
 Dockerfile parse_dockerfile(std::string_view text, const std::string& file = "Dockerfile");
 
 // Splits arguments at unquoted whitespace, keeping quotes and escapes for the expander.
