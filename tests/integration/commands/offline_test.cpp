@@ -95,11 +95,14 @@ TEST_CASE("offline: a service without a container is a clear error") {
 
 TEST_CASE("offline: pause and unpause freeze and thaw through the cgroup freezer") {
     Project p("services: {}\n");
-    const auto ticks = p.dir / "ticks";
+    // Its output goes to a file: the pipes to the killed supervisor's log pumps are gone.
+    std::filesystem::create_directories(p.dir / "out");
+    const auto ticks = p.dir / "out" / "ticks";
     p.write(R"yaml(
 services:
   ticker:
-    command: ["sh", "-c", "while true; do echo tick >> )yaml" + ticks.string() + R"yaml(; sleep 0.02; done"]
+    command: ["sh", "-c", "while true; do echo tick >> /out/ticks; sleep 0.02; done"]
+    volumes: [")yaml" + (p.dir / "out").string() + R"yaml(:/out"]
     x-stack: {rootfs: host}
 )yaml");
     REQUIRE(p.run({"up", "-d"}).code == 0);
