@@ -2,7 +2,7 @@
 # Everyday-command latencies (issue #6): prints medians, asserts nothing.
 #   exec -T of `true` in a running service, run --rm -T of `true` (one-off, network included),
 #   stop + start of one service, restart of one service, kill -s of a harmless signal, top, stats
-#   --no-stream (two samples 500 ms apart by design), inspect.
+#   --no-stream (two samples 500 ms apart by design), inspect, and start when no supervisor runs.
 # usage (root): bench_commands.sh [-r RUNS] [-b STACK_BINARY]
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -55,3 +55,17 @@ measure "kill -s WINCH db" S kill -s WINCH db
 measure "top" S top
 measure "inspect web" S inspect web
 measure "stats --no-stream" S stats --no-stream
+
+# Without a supervisor (killed first, then `stop` by name): `start` brings a new supervisor back
+# detached, which takes the two stopped containers back and starts them.
+supervisor_pid() { sed -n 's/.*"supervisor_pid": *\([0-9]*\).*/\1/p' "$STACK_RUN_ROOT/$P/state.json" | head -1; }
+offline_start() {
+  local sup
+  sup=$(supervisor_pid)
+  [ -n "$sup" ] && [ "$sup" -gt 0 ] && kill -9 "$sup"
+  sleep 0.2
+  S stop >>"$WORK/out.log" 2>&1
+  timed S start
+}
+m=$(for ((i = 0; i < RUNS; i++)); do offline_start; echo; done | median)
+printf '%-40s %10s ms\n' "start, no supervisor (2 services)" "$m"

@@ -60,18 +60,24 @@ int down_project(const GlobalOptions& g, const DownFlags& f) {
                        {"remove_orphans", opts.remove_orphans}};
     if (opts.timeout) req["timeout_ms"] = opts.timeout->count();
     std::optional<nlohmann::json> reply;
+    auto progress = output::make_progress_renderer(g);
+    bool streamed = false;
     try {
         // Bounded: a stuck supervisor must not hang `down` (the disk path below then cleans).
-        reply = engine::send_control_request(project, req, std::chrono::minutes(5));
+        reply = engine::send_control_request(project, req, std::chrono::minutes(5),
+                                             [&](const std::string& line) {
+                                                 streamed = true;
+                                                 progress->line(line);
+                                             });
     } catch (const std::exception& e) {
         std::cerr << "stack: the supervisor did not answer (" << e.what()
                   << "): cleaning up from disk\n";
     }
     int code = 0;
-    auto progress = output::make_progress_renderer(g);
     if (reply) {
         if (state) wait_for_exit(state->supervisor_pid, state->supervisor_start_time);
-        for (const auto& l : reply->value("lines", std::vector<std::string>{})) progress->line(l);
+        if (!streamed)
+            for (const auto& l : reply->value("lines", std::vector<std::string>{})) progress->line(l);
         if (!reply->value("ok", false)) {
             std::cerr << "stack: " << reply->value("error", "down failed") << '\n';
             code = 1;

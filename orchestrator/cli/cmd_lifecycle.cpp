@@ -1,6 +1,7 @@
 // start, stop, restart, kill, pause, unpause, rm, wait: requests to the project's supervisor
-// (engine/supervisor_commands.cpp), which keeps order, restart policies and state. stop and
-// kill also work when the supervisor is gone: the recorded containers are reached by name.
+// (engine/supervisor_commands.cpp), which keeps order, restart policies and state, with its
+// progress shown as it happens. When no supervisor runs, each works from the state on disk
+// (project_offline.hpp); start and restart bring a supervisor back.
 #include <iostream>
 #include <memory>
 
@@ -13,9 +14,9 @@
 #include "orchestrator/cli/output/project_target.hpp"
 #include "orchestrator/cli/project_client.hpp"
 #include "orchestrator/cli/project_down.hpp"
+#include "orchestrator/cli/project_offline.hpp"
 #include "orchestrator/engine/control_protocol.hpp"
 #include "orchestrator/engine/signal_names.hpp"
-#include "runtime/container.hpp"
 #include "runtime/sys/error.hpp"
 
 namespace stk::cli {
@@ -35,43 +36,38 @@ nlohmann::json request(const std::string& op, const Flags& f) {
     return r;
 }
 
-// The recorded containers of the selected services (all when none is named).
-std::vector<supervise::ContainerRecord> selected(const supervise::ProjectState& st,
-                                                 const std::vector<std::string>& services) {
-    if (services.empty()) return st.containers;
-    std::vector<supervise::ContainerRecord> out;
-    for (const auto& s : services)
-        for (auto& c : service_containers(st, s)) out.push_back(std::move(c));
-    return out;
+std::optional<std::chrono::milliseconds> grace_of(const Flags& f) {
+    if (f.timeout_s < 0) return std::nullopt;
+    return std::chrono::seconds(f.timeout_s);
 }
 
-// stop / kill without a supervisor: straight to the runtime.
-int without_supervisor(const std::string& project, const std::string& op, const Flags& f,
-                       output::ProgressRenderer& progress) {
-    auto st = require_state(project);
-    int code = 0;
-    for (const auto& c : selected(st, f.services)) {
-        auto live = runtime::find_container(c.name);
-        if (!live || live->status == runtime::Status::Exited) continue;
-        try {
-            if (op == "kill") {
-                runtime::kill_container(c.name, engine::parse_signal(f.signal));
-                progress.event({"Container", c.name, "Killed", {}});
-            } else {
-                std::optional<std::chrono::milliseconds> grace;
-                if (f.timeout_s >= 0) grace = std::chrono::seconds(f.timeout_s);
-                progress.event({"Container", c.name, "Stopping", {}});
-                runtime::stop_container(c.name, grace);
-                progress.event({"Container", c.name, "Stopped", {}});
-            }
-        } catch (const std::exception& e) {
-            progress.event({"Container", c.name, "Error", {}});
-            std::cerr << "stack: " << e.what() << '\n';
-            code = 1;
-        }
+// No supervisor runs the project: the same command from the state on disk.
+int without_supervisor(const GlobalOptions& g, const std::string& project, const std::string& op,
+                       const Flags& f, output::ProgressRenderer& progress) {
+    if (op == "stop_services") return stop_offline(project, f.services, grace_of(f), progress);
+    if (op == "kill") return kill_offline(project, f.services, engine::parse_signal(f.signal), progress);
+    if (op == "start_services") return start_offline(g, project, f.services, progress);
+    if (op == "restart_services") {
+        if (stop_offline(project, f.services, grace_of(f), progress) != 0) return 1;
+        return start_offline(g, project, f.services, progress);
     }
-    progress.finish();
-    return code;
+    if (op == "pause" || op == "unpause") return pause_offline(project, f.services, op == "pause", progress);
+    if (op == "rm") return rm_offline(project, f.services, f.volumes, progress);
+    throw Error(fmt::format("project \"{}\" is not running", project));
+}
+
+// Sends `req`, rendering the supervisor's progress lines as they come; the command's exit code,
+// or nullopt when no supervisor listens.
+std::optional<int> through_supervisor(const std::string& project, const nlohmann::json& req,
+                                      output::ProgressRenderer& progress) {
+    bool streamed = false;
+    auto reply = engine::send_control_request(project, req, std::nullopt,
+                                              [&](const std::string& line) {
+                                                  streamed = true;
+                                                  progress.line(line);
+                                              });
+    if (!reply) return std::nullopt;
+    return print_reply(*reply, progress, streamed);
 }
 
 int run_op(const GlobalOptions& g, const std::string& op, const Flags& f) {
@@ -83,17 +79,12 @@ int run_op(const GlobalOptions& g, const std::string& op, const Flags& f) {
     }
     auto progress = output::make_progress_renderer(g);
     if (op == "rm" && f.stop) {
-        nlohmann::json stop = request("stop_services", f);
-        if (auto r = engine::send_control_request(project, stop); r && print_reply(*r, *progress) != 0)
-            return 1;
+        auto stopped = through_supervisor(project, request("stop_services", f), *progress);
+        if (!stopped) stopped = stop_offline(project, f.services, grace_of(f), *progress);
+        if (*stopped != 0) return 1;
     }
-    auto reply = engine::send_control_request(project, req);
-    if (!reply) {
-        if (op == "stop_services") return without_supervisor(project, "stop", f, *progress);
-        if (op == "kill") return without_supervisor(project, "kill", f, *progress);
-        throw Error(fmt::format("project \"{}\" is not running", project));
-    }
-    return print_reply(*reply, *progress);
+    if (auto code = through_supervisor(project, req, *progress)) return *code;
+    return without_supervisor(g, project, op, f, *progress);
 }
 
 // compose's `wait`: the exit code of the first selected container.
@@ -101,18 +92,19 @@ int run_wait(const GlobalOptions& g, const Flags& f) {
     const std::string project = output::target_project(g);
     nlohmann::json req = request("wait", f);
     req["first"] = f.down_project;
-    nlohmann::json reply = supervisor_request(project, req);
-    if (!reply.value("ok", false)) return print_reply(reply);
-    int code = 0;
-    bool first = true;
-    for (const auto& c : reply.value("containers", nlohmann::json::array())) {
-        if (first) code = c.value("exit_code", 0);
-        first = false;
-        std::cout << c.value("exit_code", 0) << '\n';
+    std::vector<std::pair<std::string, int>> codes;
+    if (auto reply = engine::send_control_request(project, req)) {
+        if (!reply->value("ok", false)) return print_reply(*reply);
+        for (const auto& c : reply->value("containers", nlohmann::json::array()))
+            codes.emplace_back(c.value("name", ""), c.value("exit_code", 0));
+    } else {
+        codes = exit_codes_offline(project, f.services);  // already exited: the recorded codes
+        if (f.down_project && !codes.empty()) codes.resize(1);
     }
+    for (const auto& [name, code] : codes) std::cout << code << '\n';
     std::cout.flush();
     if (f.down_project && down_project(g, DownFlags{}) != 0) return 1;
-    return code;
+    return codes.empty() ? 0 : codes.front().second;
 }
 
 CLI::App* add(CLI::App& app, CommandContext& ctx, const std::string& name, const std::string& op,

@@ -1,6 +1,7 @@
-// `stack stats [SERVICE...]`: memory, CPU % and pids of each running container, from its
-// cgroup through the runtime's one interface (v1 or v2). CPU % is the cgroup's CPU time over
-// the wall time between two samples (100% = one core), as docker computes it.
+// `stack stats [SERVICE...]`: memory, CPU %, block I/O and pids of each running container, from
+// its cgroup through the runtime's one interface (v1 or v2), and its network I/O from its
+// namespace. CPU % is the cgroup's CPU time over the wall time between two samples (100% = one
+// core), as docker computes it.
 #include <unistd.h>
 
 #include <chrono>
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "orchestrator/cli/commands.hpp"
+#include "orchestrator/cli/container_net_io.hpp"
 #include "orchestrator/cli/global_options.hpp"
 #include "orchestrator/cli/output/project_target.hpp"
 #include "orchestrator/cli/output/table.hpp"
@@ -33,6 +35,7 @@ struct StatsFlags {
 struct Sample {
     std::string name;
     runtime::CgroupStats stats;
+    NetIo net;
     std::chrono::steady_clock::time_point at;
 };
 
@@ -47,13 +50,27 @@ std::string human_bytes(uint64_t b) {
     return u == 0 ? fmt::format("{}B", b) : fmt::format("{:.2f}{}", v, units[u]);
 }
 
+// Docker's units for I/O: decimal, three significant digits ("1.45kB", "12.3MB").
+std::string human_si(uint64_t b) {
+    const char* units[] = {"B", "kB", "MB", "GB", "TB"};
+    double v = static_cast<double>(b);
+    int u = 0;
+    while (v >= 1000 && u < 4) {
+        v /= 1000;
+        ++u;
+    }
+    if (u == 0) return fmt::format("{}B", b);
+    return fmt::format("{:.{}f}{}", v, v < 10 ? 2 : v < 100 ? 1 : 0, units[u]);
+}
+
 std::vector<Sample> sample(const std::string& project, const std::vector<std::string>& services) {
     auto st = require_state(project);
     auto cgroups = runtime::make_cgroup_manager();
     std::vector<Sample> out;
     for (const auto& c : running_containers(st, services)) {
         try {
-            out.push_back({c.name, cgroups->open(c.cgroup)->stats(), std::chrono::steady_clock::now()});
+            out.push_back({c.name, cgroups->open(c.cgroup)->stats(), read_net_io(c.pid),
+                           std::chrono::steady_clock::now()});
         } catch (const std::exception&) {
             // Exited between the two reads: not shown.
         }
@@ -66,7 +83,7 @@ void print(const std::vector<Sample>& before, const std::vector<Sample>& now, co
     for (const auto& s : before) prev[s.name] = &s;
     const uint64_t host_mem =
         static_cast<uint64_t>(::sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
-    output::Table table({"NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "PIDS"});
+    output::Table table({"NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET I/O", "BLOCK I/O", "PIDS"});
     for (const auto& s : now) {
         double cpu = 0;
         if (auto it = prev.find(s.name); it != prev.end()) {
@@ -81,14 +98,22 @@ void print(const std::vector<Sample>& before, const std::vector<Sample>& now, co
         std::string cpu_text = fmt::format("{:.2f}%", cpu);
         std::string mem_text = human_bytes(s.stats.memory_usage) + " / " + human_bytes(limit);
         std::string mem_pct_text = fmt::format("{:.2f}%", mem_pct);
+        std::string net_text = human_si(s.net.rx_bytes) + " / " + human_si(s.net.tx_bytes);
+        std::string block_text =
+            human_si(s.stats.block_read_bytes) + " / " + human_si(s.stats.block_write_bytes);
         if (f.format == "json") {
             nlohmann::json j{{"Name", s.name}, {"Container", s.name}, {"CPUPerc", cpu_text},
                              {"MemUsage", mem_text}, {"MemPerc", mem_pct_text},
                              {"MemUsageBytes", s.stats.memory_usage}, {"MemLimitBytes", limit},
-                             {"CPUUsageNs", s.stats.cpu_usage_ns}, {"PIDs", std::to_string(s.stats.pids)}};
+                             {"CPUUsageNs", s.stats.cpu_usage_ns}, {"PIDs", std::to_string(s.stats.pids)},
+                             {"NetIO", net_text}, {"BlockIO", block_text},
+                             {"NetRxBytes", s.net.rx_bytes}, {"NetTxBytes", s.net.tx_bytes},
+                             {"BlockReadBytes", s.stats.block_read_bytes},
+                             {"BlockWriteBytes", s.stats.block_write_bytes}};
             std::cout << j.dump() << '\n';
         } else {
-            table.add_row({s.name, cpu_text, mem_text, mem_pct_text, std::to_string(s.stats.pids)});
+            table.add_row({s.name, cpu_text, mem_text, mem_pct_text, net_text, block_text,
+                           std::to_string(s.stats.pids)});
         }
     }
     if (f.format != "json") std::cout << table.render();
@@ -113,7 +138,8 @@ int run_stats(const GlobalOptions& g, const StatsFlags& f) {
 
 void register_stats(CLI::App& app, CommandContext& ctx) {
     auto f = std::make_shared<StatsFlags>();
-    auto* cmd = app.add_subcommand("stats", "Live CPU, memory and pids of the running containers");
+    auto* cmd = app.add_subcommand("stats", "Live CPU, memory, network and block I/O and pids of "
+                                            "the running containers");
     cmd->add_flag("--no-stream", f->no_stream, "Print one sample and exit");
     cmd->add_option("--format", f->format, "table or json (one object per line)")
         ->check(CLI::IsMember({"table", "json"}));

@@ -34,6 +34,7 @@ void register_supervise(CLI::App& app, CommandContext& ctx) {
             opts.load = engine::load_options_from_json(req.at("load"));
             opts.up = req.at("up").get<engine::UpOptions>();
             opts.attached = false;
+            opts.resume = req.value("resume", false);
             opts.on_progress = [fd, &reported](const std::string& line) {
                 if (!reported) engine::write_progress_line(fd, line);
             };

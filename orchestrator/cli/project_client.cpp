@@ -54,7 +54,7 @@ std::vector<RunningContainer> running_containers(const supervise::ProjectState& 
             continue;
         auto live = runtime::find_container(c.name);
         if (live && live->status != runtime::Status::Exited)
-            out.push_back({c.name, c.service, live->cgroup});
+            out.push_back({c.name, c.service, live->cgroup, live->pid});
     }
     return out;
 }
@@ -71,8 +71,9 @@ int print_reply(const nlohmann::json& reply) {
     return print_reply(reply, *plain);
 }
 
-int print_reply(const nlohmann::json& reply, output::ProgressRenderer& progress) {
-    for (const auto& l : reply.value("lines", std::vector<std::string>{})) progress.line(l);
+int print_reply(const nlohmann::json& reply, output::ProgressRenderer& progress, bool streamed) {
+    if (!streamed)
+        for (const auto& l : reply.value("lines", std::vector<std::string>{})) progress.line(l);
     progress.finish();
     for (const auto& e : reply.value("errors", std::vector<std::string>{}))
         std::cerr << "stack: " << e << '\n';

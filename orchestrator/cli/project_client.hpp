@@ -37,6 +37,7 @@ struct RunningContainer {
     std::string name;
     std::string service;
     std::string cgroup;
+    int pid = 0;  // PID 1 of the container, host view
 };
 std::vector<RunningContainer> running_containers(const supervise::ProjectState& state,
                                                  const std::vector<std::string>& services);
@@ -46,9 +47,11 @@ std::vector<RunningContainer> running_containers(const supervise::ProjectState& 
 nlohmann::json supervisor_request(const std::string& project, const nlohmann::json& request,
                                   std::optional<std::chrono::milliseconds> timeout = std::nullopt);
 
-// Shows a reply's "lines" through `progress` (and finishes it) and prints its errors
-// (stderr); the command's exit code: 0, or 1 when the reply is not ok.
-int print_reply(const nlohmann::json& reply, output::ProgressRenderer& progress);
+// Shows a reply's "lines" through `progress` (unless they were `streamed` already as progress
+// lines) and finishes it, and prints its errors (stderr); the command's exit code: 0, or 1 when
+// the reply is not ok.
+int print_reply(const nlohmann::json& reply, output::ProgressRenderer& progress,
+                bool streamed = false);
 // The same with plain lines on stdout.
 int print_reply(const nlohmann::json& reply);
 

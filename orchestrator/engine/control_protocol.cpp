@@ -104,7 +104,8 @@ nlohmann::json error_reply(const std::string& error) {
 
 std::optional<nlohmann::json> send_control_request(const std::string& project,
                                                    const nlohmann::json& request,
-                                                   std::optional<Ms> timeout) {
+                                                   std::optional<Ms> timeout,
+                                                   const std::function<void(const std::string&)>& on_progress) {
     auto path = control_socket_path(project);
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
@@ -132,7 +133,19 @@ std::optional<nlohmann::json> send_control_request(const std::string& project,
     }
     std::string in;
     char buf[65536];
-    while (in.find('\n') == std::string::npos) {
+    for (;;) {
+        // Progress lines first, the reply last: the first line without "progress".
+        for (size_t nl; (nl = in.find('\n')) != std::string::npos;) {
+            nlohmann::json line;
+            try {
+                line = nlohmann::json::parse(in.substr(0, nl));
+            } catch (const nlohmann::json::exception& e) {
+                throw Error(fmt::format("bad reply from the supervisor: {}", e.what()));
+            }
+            in.erase(0, nl + 1);
+            if (!line.is_object() || !line.contains("progress") || line.contains("ok")) return line;
+            if (on_progress && line["progress"].is_string()) on_progress(line["progress"].get<std::string>());
+        }
         if (!wait_fd(fd.get(), POLLIN, deadline))
             throw Error(fmt::format("no reply from the supervisor on \"{}\" in time", path.string()));
         ssize_t n = ::recv(fd.get(), buf, sizeof(buf), 0);
@@ -140,15 +153,9 @@ std::optional<nlohmann::json> send_control_request(const std::string& project,
             if (errno == EINTR) continue;
             throw SysError(fmt::format("read from \"{}\"", path.string()), errno);
         }
-        if (n == 0) break;
+        if (n == 0)
+            throw Error(fmt::format("the supervisor closed \"{}\" without a reply", path.string()));
         in.append(buf, static_cast<size_t>(n));
-    }
-    if (in.empty())
-        throw Error(fmt::format("the supervisor closed \"{}\" without a reply", path.string()));
-    try {
-        return nlohmann::json::parse(in.substr(0, in.find('\n')));
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(fmt::format("bad reply from the supervisor: {}", e.what()));
     }
 }
 

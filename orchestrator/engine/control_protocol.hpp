@@ -2,7 +2,9 @@
 // The supervisor's control socket: JSON lines over a Unix stream socket at
 // `<run_root>/<project>/control.sock` (mode 0600). One request per connection: the client
 // writes one JSON object and a newline, the supervisor answers with one JSON object and a
-// newline, then closes.
+// newline, then closes. Before the answer, long operations (start_services, stop_services,
+// restart_services, down, stop) send one {"progress":"Container p-db-1  Stopping"} line per
+// step as it happens; the answer's "lines" then repeat the outcome for clients that ignore them.
 //
 // Requests ("op"):
 //   {"op":"ps"}                                  -> {"ok":true,"state":<ProjectState JSON>}
@@ -21,6 +23,7 @@
 // Errors: {"ok":false,"error":"text"}.
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -61,11 +64,13 @@ load::LoadOptions load_options_from_json(const nlohmann::json& j);
 nlohmann::json ok_reply(nlohmann::json extra = nlohmann::json::object());
 nlohmann::json error_reply(const std::string& error);
 
-// Sends one request and waits for the reply (no deadline when `timeout` is nullopt).
-// nullopt when no supervisor listens (no socket, or connection refused: a stale socket).
-// Throws Error when the connection breaks mid-way or the reply is not JSON.
+// Sends one request and waits for the reply (no deadline when `timeout` is nullopt), calling
+// `on_progress` with each progress line before it. nullopt when no supervisor listens (no
+// socket, or connection refused: a stale socket). Throws Error when the connection breaks
+// mid-way or the reply is not JSON.
 std::optional<nlohmann::json> send_control_request(
     const std::string& project, const nlohmann::json& request,
-    std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+    std::optional<std::chrono::milliseconds> timeout = std::nullopt,
+    const std::function<void(const std::string&)>& on_progress = {});
 
 }  // namespace stk::engine

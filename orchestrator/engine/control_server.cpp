@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <deque>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/read_until.hpp>
@@ -44,26 +46,47 @@ struct Session : std::enable_shared_from_this<Session> {
             return;
         }
         auto self = shared_from_this();
-        handler(request, [self](const nlohmann::json& reply, std::function<void()> after) {
-            self->send(reply, std::move(after));
-        });
+        handler(
+            request,
+            [self](const nlohmann::json& reply, std::function<void()> after) {
+                self->send(reply, std::move(after));
+            },
+            [self](const std::string& line) {
+                if (!self->replied) self->write(nlohmann::json{{"progress", line}}.dump() + "\n", {});
+            });
     }
 
     void send(const nlohmann::json& reply, std::function<void()> after) {
-        out = reply.dump() + "\n";
-        asio::async_write(socket, asio::buffer(out),
-                          [self = shared_from_this(), after = std::move(after)](
-                              const boost::system::error_code&, size_t) {
-                              boost::system::error_code ignored;
-                              self->socket.close(ignored);
-                              if (after) after();
+        if (replied) return;
+        replied = true;
+        write(reply.dump() + "\n", [self = shared_from_this(), after = std::move(after)] {
+            boost::system::error_code ignored;
+            self->socket.close(ignored);
+            if (after) after();
+        });
+    }
+
+    // Writes go out one at a time, in order; `then` runs once this one is written (or failed).
+    void write(std::string data, std::function<void()> then) {
+        queue.push_back({std::move(data), std::move(then)});
+        if (queue.size() == 1) write_front();
+    }
+
+    void write_front() {
+        asio::async_write(socket, asio::buffer(queue.front().first),
+                          [self = shared_from_this()](const boost::system::error_code&, size_t) {
+                              auto then = std::move(self->queue.front().second);
+                              self->queue.pop_front();
+                              if (then) then();
+                              if (!self->queue.empty()) self->write_front();
                           });
     }
 
     Local::socket socket;
     ControlServer::Handler& handler;
     asio::streambuf buffer;
-    std::string out;
+    std::deque<std::pair<std::string, std::function<void()>>> queue;
+    bool replied = false;
 };
 
 }  // namespace

@@ -112,17 +112,24 @@ int Supervisor::Impl::run(std::function<void(const ReadyReport&)> ready_fn) {
             supervise::process_alive(old->supervisor_pid, old->supervisor_start_time))
             throw Error(fmt::format("project \"{}\" already has a supervisor (pid {})", project,
                                     old->supervisor_pid));
-        // What a dead supervisor left is replaced, not adopted.
-        auto leftover = teardown_from_disk(project, DownOptions{}, &loaded.project);
-        for (const auto& e : leftover.errors) spdlog::warn("clean up the previous run: {}", e);
+        if (opts.resume) {
+            resume_from(*old);
+        } else {
+            // What a dead supervisor left is replaced, not adopted.
+            auto leftover = teardown_from_disk(project, DownOptions{}, &loaded.project);
+            for (const auto& e : leftover.errors) spdlog::warn("clean up the previous run: {}", e);
+        }
+    } else if (opts.resume) {
+        throw Error(fmt::format("project \"{}\" has no containers: run stack up", project));
     }
     std::filesystem::create_directories(store.dir());
     save_state();
     if (opts.serve_control)
         control = std::make_unique<ControlServer>(
             io, control_socket_path(project),
-            [this](const nlohmann::json& req, ControlServer::Reply reply) {
-                handle_request(req, std::move(reply));
+            [this](const nlohmann::json& req, ControlServer::Reply reply,
+                   ControlServer::Progress progress) {
+                handle_request(req, std::move(reply), std::move(progress));
             });
     signals = std::make_unique<supervise::ShutdownSignals>(
         io,
@@ -212,6 +219,7 @@ void Supervisor::Impl::begin_up() {
         resolve_images(loaded, opts.up);
         prepare_services(loaded.project);
         walk_graph = selected_graph();
+        if (opts.resume) add_dormant();
         std::set<std::string> used;
         for (const auto& node : walk_graph.nodes())
             for (const auto& [key, sn] : services.at(node)->service.networks) used.insert(key);
@@ -276,10 +284,13 @@ void Supervisor::Impl::visit_start(const std::string& node, graph::GraphWalker::
     // start() is left when the gates open, as compose creates before it starts.
     try {
         for (int i = 1; i <= s.replicas; ++i) {
-            note(fmt::format("Container {}  Creating",
-                             container_name(loaded.project, s.service, i)), false);
+            // `start` brings back what exists: no Creating/Created for it.
+            if (!opts.resume)
+                note(fmt::format("Container {}  Creating",
+                                 container_name(loaded.project, s.service, i)), false);
             create_instance(s, i);
-            note(fmt::format("Container {}  Created", s.instances.back()->name), false);
+            if (!opts.resume)
+                note(fmt::format("Container {}  Created", s.instances.back()->name), false);
         }
     } catch (const std::exception& e) {
         std::string msg = fmt::format("service \"{}\": {}", s.service.name, e.what());
@@ -516,9 +527,17 @@ void Supervisor::Impl::shutdown(bool remove_all, bool volumes,
             if (--*left == 0) done(true, {});
         };
         for (auto& in : s.instances) {
-            if (opts.attached && in->running())
-                print_line(fmt::format("Container {}  Stopping", in->name));
-            stop_instance(*in, timeout, false, one);
+            if (!in->running()) {
+                stop_instance(*in, timeout, false, one);
+                continue;
+            }
+            std::string stopping = fmt::format("Container {}  Stopping", in->name);
+            if (opts.attached) print_line(stopping);
+            if (stop_progress) stop_progress(stopping);
+            stop_instance(*in, timeout, false, [this, name = in->name, one]() mutable {
+                if (stop_progress) stop_progress(fmt::format("Container {}  Stopped", name));
+                one();
+            });
         }
         one();
     });
@@ -532,9 +551,14 @@ void Supervisor::Impl::finish_shutdown(bool remove_all, bool volumes,
         for (auto& in : s->instances) {
             if (opts.attached) print_line(fmt::format("Container {}  Stopped", in->name));
             remove_instance(*in, errors);
+            if (remove_all && stop_progress) stop_progress(fmt::format("Container {}  Removed", in->name));
         }
     remove_one_offs(errors);
-    for (auto& [key, n] : networks) destroy_project_network(n, loaded.project.name);
+    for (auto& [key, n] : networks) {
+        destroy_project_network(n, loaded.project.name);
+        if (remove_all && stop_progress)
+            stop_progress(fmt::format("Network {}_{}  Removed", loaded.project.name, key));
+    }
     networks.clear();
     remove_project_volumes(loaded.project.name, &loaded.project, volumes, errors);
     control.reset();
@@ -600,7 +624,8 @@ void Supervisor::Impl::save_state() {
     }
 }
 
-void Supervisor::Impl::handle_request(const nlohmann::json& req, ControlServer::Reply reply) {
+void Supervisor::Impl::handle_request(const nlohmann::json& req, ControlServer::Reply reply,
+                                      ControlServer::Progress progress) {
     std::string op = req.value("op", "");
     try {
         if (op == "ps") {
@@ -621,7 +646,9 @@ void Supervisor::Impl::handle_request(const nlohmann::json& req, ControlServer::
             if (down)
                 for (const auto& [key, n] : networks)
                     lines.push_back(fmt::format("Network {}_{}  Removed", loaded.project.name, key));
+            stop_progress = progress;
             shutdown(down, volumes, timeout, [this, reply, lines](std::vector<std::string> errors) {
+                stop_progress = nullptr;
                 nlohmann::json r = errors.empty() ? ok_reply() : error_reply(fmt::format(
                                                                     "{} error(s) while removing: {}",
                                                                     errors.size(), errors.front()));
@@ -641,7 +668,7 @@ void Supervisor::Impl::handle_request(const nlohmann::json& req, ControlServer::
                 reply(report_reply(r), {});
             });
         }
-        if (handle_command(op, req, reply)) return;
+        if (handle_command(op, req, reply, progress)) return;
         reply(error_reply(fmt::format("unknown op \"{}\"", op)), {});
     } catch (const std::exception& e) {
         reply(error_reply(e.what()), {});

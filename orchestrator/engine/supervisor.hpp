@@ -35,6 +35,10 @@ struct SupervisorOptions {
     // Attached: container output waits for the ready report (a terminal progress display is
     // redrawn in place until then).
     bool hold_logs_until_ready = false;
+    // `stack start` with no supervisor: the containers the state on disk records come back
+    // under this supervisor (the selected services started, the others kept stopped) instead
+    // of being torn down; Error when one still runs without a supervisor.
+    bool resume = false;
 };
 
 // The outcome of the initial `up`: every selected service started (or, with wait, running or

@@ -91,6 +91,11 @@ void in_sequence(std::vector<std::string> order, Step step, std::function<void()
     Seq::advance(s);
 }
 
+// running, paused or restarting: `start` leaves it alone.
+bool is_up(const Instance& in) {
+    return in.status == "running" || in.status == "paused" || in.status == "restarting";
+}
+
 nlohmann::json result(const std::vector<std::string>& lines, const std::vector<std::string>& errors) {
     nlohmann::json r = errors.empty() ? ok_reply() : error_reply(errors.front());
     r["lines"] = lines;
@@ -145,9 +150,10 @@ void Supervisor::Impl::notify_waits() {
 }
 
 bool Supervisor::Impl::start_stopped(Instance& in) {
-    if (in.status == "running" || in.status == "paused" || in.status == "restarting") return false;
+    if (is_up(in)) return false;
     in.stopping = false;
     in.restart->manual_start();
+    if (!in.log) prepare_instance(in);  // a dormant record of `start` without a supervisor
     if (in.container && in.status == "created") {
         start_container(in);
     } else {
@@ -168,30 +174,37 @@ void Supervisor::Impl::remove_one_offs(std::vector<std::string>& errors) {
 }
 
 bool Supervisor::Impl::handle_command(const std::string& op, const nlohmann::json& req,
-                                      ControlServer::Reply& reply) {
-    auto start_one = [this](Instance& in, std::vector<std::string>& lines) {
-        if (start_stopped(in)) lines.push_back(fmt::format("Container {}  Started", in.name));
+                                      ControlServer::Reply& reply,
+                                      const ControlServer::Progress& progress) {
+    // Each step goes to the client as it happens; `lines` keeps the outcome for the reply.
+    auto tell = [progress](const std::string& line) {
+        if (progress) progress(line);
     };
-    auto start_all = [this, start_one](const std::vector<std::string>& order,
-                                       std::vector<std::string>& lines,
-                                       std::vector<std::string>& errors) {
+    auto start_all = [this, tell](const std::vector<std::string>& order,
+                                  std::vector<std::string>& lines,
+                                  std::vector<std::string>& errors, const char* started) {
         for (const auto& name : order)
             for (auto& in : services.at(name)->instances) {
+                if (is_up(*in)) continue;
                 try {
-                    start_one(*in, lines);
+                    tell(fmt::format("Container {}  Starting", in->name));
+                    start_stopped(*in);
+                    lines.push_back(fmt::format("Container {}  {}", in->name, started));
+                    tell(lines.back());
                 } catch (const std::exception& e) {
+                    tell(fmt::format("Container {}  Error", in->name));
                     errors.push_back(fmt::format("start container \"{}\": {}", in->name, e.what()));
                 }
             }
         save_state();
     };
     // Stops the services in dependants-first order, then calls `done`.
-    auto stop_all = [this](const std::set<std::string>& names, std::optional<Ms> timeout,
+    auto stop_all = [this, tell](const std::set<std::string>& names, std::optional<Ms> timeout,
                            std::shared_ptr<std::vector<std::string>> lines,
                            std::function<void()> done) {
         in_sequence(
             ordered(*this, names, graph::Direction::Stop),
-            [this, timeout, lines](const std::string& name, std::function<void()> next) {
+            [this, timeout, lines, tell](const std::string& name, std::function<void()> next) {
                 auto& insts = services.at(name)->instances;
                 auto left = std::make_shared<size_t>(insts.size() + 1);
                 auto one = [left, next] {
@@ -200,9 +213,11 @@ bool Supervisor::Impl::handle_command(const std::string& op, const nlohmann::jso
                 for (auto& in : insts) {
                     if (in->container && in->exit_watch) {
                         lines->push_back(fmt::format("Container {}  Stopped", in->name));
+                        tell(fmt::format("Container {}  Stopping", in->name));
                         Instance* p = in.get();
-                        stop_instance(*in, timeout, false, [this, p, one] {
+                        stop_instance(*in, timeout, false, [this, p, one, tell, line = lines->back()] {
                             event(*p, "stop");
+                            tell(line);
                             one();
                         });
                     } else {
@@ -224,7 +239,7 @@ bool Supervisor::Impl::handle_command(const std::string& op, const nlohmann::jso
             return deps;
         });
         std::vector<std::string> lines, errors;
-        start_all(ordered(*this, names, graph::Direction::Start), lines, errors);
+        start_all(ordered(*this, names, graph::Direction::Start), lines, errors, "Started");
         reply(result(lines, errors), {});
         return true;
     }
@@ -241,8 +256,8 @@ bool Supervisor::Impl::handle_command(const std::string& op, const nlohmann::jso
             std::vector<std::string> errors;
             if (restart) {
                 lines->clear();
-                start_all(ordered(*this, names, graph::Direction::Start), *lines, errors);
-                for (auto& l : *lines) l = l.substr(0, l.rfind("Started")) + "Restarted";
+                start_all(ordered(*this, names, graph::Direction::Start), *lines, errors,
+                          "Restarted");
             }
             save_state();
             reply(result(*lines, errors), {});

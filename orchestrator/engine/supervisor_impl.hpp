@@ -45,7 +45,8 @@ struct Supervisor::Impl {
     void kill_all();
     void finish_shutdown(bool remove_all, bool volumes,
                          std::function<void(std::vector<std::string>)> done);
-    void handle_request(const nlohmann::json& req, ControlServer::Reply reply);
+    void handle_request(const nlohmann::json& req, ControlServer::Reply reply,
+                        ControlServer::Progress progress);
     void converge(const nlohmann::json& req, ControlServer::Reply reply);
     void converge_to(load::LoadedProject next, const UpOptions& up,
                      std::function<void(const ReadyReport&)> done);
@@ -64,8 +65,17 @@ struct Supervisor::Impl {
     void note(const std::string& line, bool in_report = true);
     void note_instances(const ServiceRuntime& s, const char* state);
 
+    // supervisor_resume.cpp (opts.resume)
+    // Checks that nothing `old` records still runs and keeps its records for add_dormant().
+    void resume_from(const supervise::ProjectState& old);
+    // The recorded containers of the services the walk does not start: known, exited.
+    void add_dormant();
+
     // supervisor_instances.cpp
     void create_instance(ServiceRuntime& s, int index);
+    Instance& new_instance(ServiceRuntime& s, int index);
+    // Directory, log file, networks, namespace, /etc files and DNS: all but the container.
+    void prepare_instance(Instance& in);
     void prepare_restart(Instance& in);  // during the backoff: the next container, created
     void create_container(Instance& in);
     void start_container(Instance& in);
@@ -88,7 +98,7 @@ struct Supervisor::Impl {
     // supervisor_commands.cpp: start, stop, restart, kill, pause, unpause, rm, wait and the
     // network of `run`'s one-off containers. False when `op` is not one of them.
     bool handle_command(const std::string& op, const nlohmann::json& req,
-                        ControlServer::Reply& reply);
+                        ControlServer::Reply& reply, const ControlServer::Progress& progress);
     void event(const Instance& in, const std::string& action,
                std::map<std::string, std::string> attributes = {});
     void notify_waits();
@@ -114,6 +124,7 @@ struct Supervisor::Impl {
     std::unique_ptr<ControlServer> control;
     std::unique_ptr<supervise::ShutdownSignals> signals;
     std::unique_ptr<supervise::Timer> wait_timer;
+    ControlServer::Progress stop_progress;  // the `down`/`stop` request's, while it runs
     std::function<void(const ReadyReport&)> on_ready;
     ReadyReport report;
     std::vector<std::string> held_logs;  // hold_logs_until_ready
@@ -125,6 +136,7 @@ struct Supervisor::Impl {
     bool interrupted = false;
     std::optional<int> abort_code;  // exit code decided by an abort condition
     std::vector<std::string> orphans;
+    std::vector<supervise::ContainerRecord> resumed;  // opts.resume: the records on disk
     int exit_code = 0;
 
     EventLog events{events_file(loaded.project.name)};

@@ -56,6 +56,15 @@ std::pair<uint16_t, uint16_t> published_range(const std::string& published) {
 }  // namespace
 
 void Supervisor::Impl::create_instance(ServiceRuntime& s, int index) {
+    Instance& in = new_instance(s, index);
+    with_context(fmt::format("container \"{}\"", in.name), [&] {
+        prepare_instance(in);
+        create_container(in);
+    });
+    save_state();
+}
+
+Instance& Supervisor::Impl::new_instance(ServiceRuntime& s, int index) {
     auto owned = std::make_unique<Instance>();
     Instance& in = *owned;
     in.service = &s;
@@ -67,19 +76,20 @@ void Supervisor::Impl::create_instance(ServiceRuntime& s, int index) {
     in.kill_timer = std::make_unique<supervise::Timer>(io);
     in.prepare_timer = std::make_unique<supervise::Timer>(io);
     s.instances.push_back(std::move(owned));
-    with_context(fmt::format("container \"{}\"", in.name), [&] {
-        fs::create_directories(in.dir);
-        fs::create_directories(store.dir() / "logs");
-        in.log = std::make_unique<LogFileWriter>((store.dir() / "logs" / (in.name + ".log")).string());
-        prefixer.add(in.name);
-        if (runtime::find_container(in.name)) runtime::remove_container(in.name, true);
+    return in;
+}
 
-        plumb_network(in);
-        write_etc_files(in);
-        set_dns(in);
-        create_container(in);
-    });
-    save_state();
+void Supervisor::Impl::prepare_instance(Instance& in) {
+    fs::create_directories(in.dir);
+    fs::create_directories(store.dir() / "logs");
+    prefixer.add(in.name);
+    if (runtime::find_container(in.name)) runtime::remove_container(in.name, true);
+    for (const auto& [key, sn] : in.service->service.networks)
+        if (!networks.count(key)) networks.emplace(key, create_project_network(io, loaded.project, key));
+    plumb_network(in);
+    write_etc_files(in);
+    set_dns(in);
+    in.log = std::make_unique<LogFileWriter>((store.dir() / "logs" / (in.name + ".log")).string());
 }
 
 // The container's network namespace, one veth per network (addresses kept across restarts).

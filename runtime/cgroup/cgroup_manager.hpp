@@ -26,6 +26,8 @@ struct CgroupStats {
     uint64_t cpu_usage_ns = 0;
     uint64_t pids = 0;
     uint64_t oom_kills = 0;
+    uint64_t block_read_bytes = 0;  // io.stat (v2) or blkio.throttle.io_service_bytes (v1)
+    uint64_t block_write_bytes = 0;
 };
 
 // One container's cgroup (in every v1 controller and/or the v2 tree).

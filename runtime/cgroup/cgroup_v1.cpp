@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "runtime/cgroup/cgroup_fs.hpp"
+#include "runtime/cgroup/cgroup_io_stats.hpp"
 #include "runtime/cgroup/cgroup_values.hpp"
 #include "runtime/sys/error.hpp"
 #include "runtime/sys/scope_exit.hpp"
@@ -21,10 +22,10 @@ namespace fs = std::filesystem;
 namespace cg = cgroupfs;
 using namespace std::chrono_literals;
 
-// The v1 controllers stack sets or reads; others (devices, blkio, ...) are left alone, which
-// also saves their mkdir/rmdir on every start.
-constexpr const char* kUsedControllers[] = {"memory", "cpu",  "cpuacct",
-                                            "cpuset", "pids", "freezer"};
+// The v1 controllers stack sets or reads (blkio for `stats`' BLOCK I/O); others (devices, ...)
+// are left alone, which also saves their mkdir/rmdir on every start.
+constexpr const char* kUsedControllers[] = {"memory", "cpu",     "cpuacct", "cpuset",
+                                            "pids",   "freezer", "blkio"};
 // memory.limit_in_bytes reads back as PAGE_COUNTER_MAX * page size when unlimited.
 constexpr uint64_t kV1Unlimited = 0x7FFFFFFFFFFFF000ull;
 
@@ -161,6 +162,16 @@ public:
             auto dir = find("pids");
             auto current = dir ? cg::read_number(*dir / "pids.current") : std::nullopt;
             s.pids = current ? *current : pids().size();
+            BlockIo io;
+            if (auto blkio = find("blkio")) {
+                auto text = cg::read(*blkio / "blkio.throttle.io_service_bytes_recursive");
+                if (!text) text = cg::read(*blkio / "blkio.throttle.io_service_bytes");
+                io = parse_blkio_service_bytes(text.value_or(""));
+            } else if (paths_.unified) {
+                io = parse_io_stat(cg::read(*paths_.unified / "io.stat").value_or(""));
+            }
+            s.block_read_bytes = io.read_bytes;
+            s.block_write_bytes = io.write_bytes;
             return s;
         });
     }

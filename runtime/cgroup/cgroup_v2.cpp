@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "runtime/cgroup/cgroup_fs.hpp"
+#include "runtime/cgroup/cgroup_io_stats.hpp"
 #include "runtime/cgroup/cgroup_values.hpp"
 #include "runtime/sys/error.hpp"
 #include "runtime/sys/scope_exit.hpp"
@@ -115,6 +116,9 @@ public:
             auto current = cg::read_number(dir_ / "pids.current");
             s.pids = current ? *current : pids().size();
             s.oom_kills = cg::read_keyed(dir_ / "memory.events", "oom_kill").value_or(0);
+            auto io = parse_io_stat(cg::read(dir_ / "io.stat").value_or(""));
+            s.block_read_bytes = io.read_bytes;
+            s.block_write_bytes = io.write_bytes;
             return s;
         });
     }

@@ -35,12 +35,26 @@ int pidfd_send_signal_raw(int pidfd, int sig) noexcept {
     return static_cast<int>(::syscall(SYS_pidfd_send_signal, pidfd, sig, nullptr, 0));
 }
 
+namespace {
+
+// Exited, not reaped yet: a container whose creator died is reaped by whoever adopts orphans
+// here, which may be slow or absent.
+bool is_zombie(pid_t pid) {
+    auto stat = read_file_if_exists("/proc/" + std::to_string(pid) + "/stat");
+    if (!stat) return false;
+    auto close = stat->rfind(')');
+    return close != std::string::npos && close + 2 < stat->size() &&
+           ((*stat)[close + 2] == 'Z' || (*stat)[close + 2] == 'X');
+}
+
+}  // namespace
+
 std::optional<UniqueFd> open_verified_pidfd(pid_t pid, uint64_t start_time) {
     if (pid <= 0) return std::nullopt;
     UniqueFd fd(pidfd_open_raw(pid, 0));
     if (!fd) return std::nullopt;
     auto now = process_start_time(pid);
-    if (!now || *now != start_time) return std::nullopt;
+    if (!now || *now != start_time || is_zombie(pid)) return std::nullopt;
     return fd;
 }
 

@@ -13,7 +13,8 @@ namespace stk::runtime {
 std::optional<uint64_t> process_start_time(pid_t pid);
 
 // A pidfd for `pid` if it is still the process that started at `start_time`; nullopt when it
-// is gone or the pid was reused. The check runs after pidfd_open, so the fd cannot go stale.
+// is gone (a zombie counts as gone) or the pid was reused. The check runs after pidfd_open, so
+// the fd cannot go stale.
 std::optional<UniqueFd> open_verified_pidfd(pid_t pid, uint64_t start_time);
 
 int pidfd_open_raw(pid_t pid, unsigned flags) noexcept;

@@ -142,7 +142,12 @@ std::optional<uint64_t> process_start_time(int pid) {
 
 bool process_alive(int pid, uint64_t start_time) {
     auto now = process_start_time(pid);
-    return now && *now == start_time;
+    if (!now || *now != start_time) return false;
+    // A zombie has exited: a killed supervisor may wait long for whoever reaps orphans here.
+    auto stat = read_file_if_exists("/proc/" + std::to_string(pid) + "/stat");
+    size_t close = stat ? stat->rfind(')') : std::string::npos;
+    return close == std::string::npos || close + 2 >= stat->size() ||
+           ((*stat)[close + 2] != 'Z' && (*stat)[close + 2] != 'X');
 }
 
 }  // namespace stk::supervise

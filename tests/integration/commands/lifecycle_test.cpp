@@ -5,31 +5,12 @@
 #include "tests/integration/commands/commands_support.hpp"
 
 using cmdtest::count_of;
+using cmdtest::kChain;
 using cmdtest::pid_of;
 using cmdtest::status_of;
 using e2e::eventually;
 using e2e::Project;
 using namespace std::chrono_literals;
-
-namespace {
-
-const char* kChain = R"yaml(
-services:
-  db:
-    command: ["sleep", "1000"]
-    x-stack: {rootfs: host}
-  api:
-    command: ["sleep", "1000"]
-    depends_on:
-      db: {condition: service_started, restart: true}
-    x-stack: {rootfs: host}
-  worker:
-    command: ["sleep", "1000"]
-    depends_on: [db]
-    x-stack: {rootfs: host}
-)yaml";
-
-}  // namespace
 
 TEST_CASE("stop keeps the containers with dependants stopped too and start brings them back") {
     Project p(kChain);

@@ -1,6 +1,8 @@
 // top, stats, port, inspect, events, version, completion.
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include "tests/integration/commands/commands_support.hpp"
 
 using cmdtest::count_of;
@@ -149,4 +151,57 @@ services:
     std::string file = (p.dir / "compose.yaml").string();
     CHECK(complete("stack -f " + file + " stop \"\"", 4) == "alpha beta\n");
     CHECK(complete("stack -f " + file + " stop b", 4) == "beta\n");
+}
+
+TEST_CASE("stats NET I/O grows with the traffic between two containers and BLOCK I/O is shown") {
+    Project p(R"yaml(
+services:
+  srv:
+    command: ["python3", "-m", "http.server", "8000", "--bind", "0.0.0.0"]
+    x-stack: {rootfs: host}
+  client:
+    command: ["sleep", "1000"]
+    x-stack: {rootfs: host}
+)yaml");
+    REQUIRE(p.run({"up", "-d"}).code == 0);
+    auto sample = [&] {
+        std::map<std::string, nlohmann::json> by_name;
+        auto r = p.run({"stats", "--no-stream", "--format", "json", "srv", "client"});
+        std::istringstream in(r.out);
+        for (std::string line; std::getline(in, line);)
+            if (!line.empty()) {
+                auto j = nlohmann::json::parse(line);
+                by_name[j["Name"].get<std::string>()] = j;
+            }
+        return by_name;
+    };
+    auto before = sample();
+    REQUIRE(before.count(p.cname("srv")) == 1);
+    REQUIRE(before.count(p.cname("client")) == 1);
+    auto fetch = p.run({"exec", "-T", "client", "python3", "-c",
+                        "import time, urllib.request\n"
+                        "for i in range(100):\n"
+                        "    try:\n"
+                        "        urllib.request.urlopen('http://srv:8000/').read(); break\n"
+                        "    except OSError: time.sleep(0.1)\n"
+                        "for i in range(20): urllib.request.urlopen('http://srv:8000/').read()\n"});
+    INFO(fetch.err);
+    REQUIRE(fetch.code == 0);
+    auto after = sample();
+    const auto& s0 = before[p.cname("srv")];
+    const auto& s1 = after[p.cname("srv")];
+    const auto& c0 = before[p.cname("client")];
+    const auto& c1 = after[p.cname("client")];
+    INFO(s1.dump() << c1.dump());
+    // 21 directory listings of / went from srv to client.
+    CHECK(s1["NetTxBytes"].get<uint64_t>() >= s0["NetTxBytes"].get<uint64_t>() + 10000);
+    CHECK(c1["NetRxBytes"].get<uint64_t>() >= c0["NetRxBytes"].get<uint64_t>() + 10000);
+    CHECK(c1["NetTxBytes"].get<uint64_t>() > c0["NetTxBytes"].get<uint64_t>());
+    CHECK(s1["NetIO"].get<std::string>().find(" / ") != std::string::npos);
+    CHECK(s1["BlockIO"].get<std::string>().find(" / ") != std::string::npos);
+    CHECK(s1["BlockReadBytes"].is_number_unsigned());
+
+    auto table = p.run({"stats", "--no-stream"});
+    CHECK(table.out.find("NET I/O") != std::string::npos);
+    CHECK(table.out.find("BLOCK I/O") != std::string::npos);
 }

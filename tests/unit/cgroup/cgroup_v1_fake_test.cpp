@@ -13,7 +13,7 @@ using stk::test::FakeCgroupTree;
 namespace {
 
 // Like this machine: separate cpu and cpuacct, a unified mount without controllers, devices
-// and blkio present but unused by stack.
+// and blkio present, devices unused by stack.
 void lay_out_hybrid(const FakeCgroupTree& t) {
     for (const char* c :
          {"memory", "cpu", "cpuacct", "cpuset", "pids", "freezer", "devices", "blkio", "systemd"})
@@ -40,6 +40,8 @@ void lay_out_container(const FakeCgroupTree& t, const std::string& name) {
         t.file("cpuset/stack/" + name + "/" + f);
     for (const char* f : {"pids.max", "pids.current", "cgroup.procs"})
         t.file("pids/stack/" + name + "/" + f);
+    for (const char* f : {"blkio.throttle.io_service_bytes", "cgroup.procs"})
+        t.file("blkio/stack/" + name + "/" + f);
     t.file("freezer/stack/" + name + "/freezer.state", "THAWED\n");
     t.file("freezer/stack/" + name + "/cgroup.procs");
     t.file("unified/stack/" + name + "/cgroup.procs");
@@ -95,7 +97,7 @@ TEST_CASE("v1 fake: limits go to the v1 knobs with exact values") {
     CHECK(t.read("pids/stack/c1/pids.max") == "100");
     // Controllers stack does not use get no directory.
     CHECK_FALSE(t.exists("devices/stack"));
-    CHECK_FALSE(t.exists("blkio/stack"));
+    CHECK(t.exists("blkio/stack/c1"));  // read by stats (BLOCK I/O), no limit set
 
     Resources unlimited;
     unlimited.pids_limit = -1;
@@ -112,7 +114,7 @@ TEST_CASE("v1 fake: membership, clone fd, freezer, stats, kill") {
     auto mgr = make_cgroup_manager(t.root());
     auto cg = mgr->create("c1");
     cg->add_process(4242);
-    for (const char* h : {"memory", "cpu", "cpuacct", "cpuset", "pids", "freezer", "unified"})
+    for (const char* h : {"memory", "cpu", "cpuacct", "cpuset", "pids", "freezer", "blkio", "unified"})
         CHECK(t.read(std::string(h) + "/stack/c1/cgroup.procs") == "4242");
     CHECK(cg->clone_into_fd() >= 0);
 
@@ -126,7 +128,11 @@ TEST_CASE("v1 fake: membership, clone fd, freezer, stats, kill") {
     t.file("memory/stack/c1/memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 3\n");
     t.file("cpuacct/stack/c1/cpuacct.usage", "123456789\n");
     t.file("pids/stack/c1/pids.current", "2\n");
+    t.file("blkio/stack/c1/blkio.throttle.io_service_bytes",
+           "8:0 Read 4096\n8:0 Write 512\n8:0 Total 4608\nTotal 4608\n");
     auto s = cg->stats();
+    CHECK(s.block_read_bytes == 4096);
+    CHECK(s.block_write_bytes == 512);
     CHECK(s.memory_usage == 1048576);
     CHECK(s.memory_limit == 67108864u);
     CHECK(s.oom_kills == 3);
@@ -136,7 +142,7 @@ TEST_CASE("v1 fake: membership, clone fd, freezer, stats, kill") {
     CHECK_FALSE(cg->stats().memory_limit.has_value());
 
     // No processes left (the files are empty): cgroup.kill is written, then nothing to signal.
-    for (const char* h : {"memory", "cpu", "cpuacct", "cpuset", "pids", "freezer", "unified"})
+    for (const char* h : {"memory", "cpu", "cpuacct", "cpuset", "pids", "freezer", "blkio", "unified"})
         t.file(std::string(h) + "/stack/c1/cgroup.procs");
     cg->kill_all();
     CHECK(t.read("unified/stack/c1/cgroup.kill") == "1");

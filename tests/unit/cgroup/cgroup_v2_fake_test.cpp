@@ -91,7 +91,10 @@ TEST_CASE("v2 fake: membership, freeze, stats, kill") {
     t.file("stack/c1/cpu.stat", "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\n");
     t.file("stack/c1/pids.current", "3\n");
     t.file("stack/c1/memory.events", "low 0\nhigh 0\nmax 9\noom 2\noom_kill 2\n");
+    t.file("stack/c1/io.stat", "8:0 rbytes=8192 wbytes=1024 rios=2 wios=1 dbytes=0 dios=0\n");
     auto s = cg->stats();
+    CHECK(s.block_read_bytes == 8192);
+    CHECK(s.block_write_bytes == 1024);
     CHECK(s.memory_usage == 4096);
     CHECK_FALSE(s.memory_limit.has_value());
     CHECK(s.cpu_usage_ns == 1500000);

@@ -3,8 +3,14 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <thread>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 
 #include "orchestrator/engine/control_protocol.hpp"
+#include "orchestrator/engine/control_server.hpp"
 #include "runtime/sys/paths.hpp"
 
 using namespace stk::engine;
@@ -70,5 +76,42 @@ TEST_CASE("no supervisor: send_control_request returns nullopt") {
     ::setenv("STACK_RUN_ROOT", root.c_str(), 1);
     CHECK(control_socket_path("proj") == root / "proj" / "control.sock");
     CHECK_FALSE(send_control_request("proj", {{"op", "ps"}}).has_value());
+    std::filesystem::remove_all(root);
+}
+
+TEST_CASE("progress lines reach the client in order before the reply") {
+    static std::atomic<int> n{0};
+    auto root = std::filesystem::temp_directory_path() /
+                ("stk-ctlp-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    std::filesystem::create_directories(root / "proj");
+    ::setenv("STACK_RUN_ROOT", root.c_str(), 1);
+    boost::asio::io_context io;
+    ControlServer server(io, control_socket_path("proj"),
+                         [&io](const nlohmann::json& req, ControlServer::Reply reply,
+                               ControlServer::Progress progress) {
+                             progress("Container p-db-1  Stopping");
+                             // Later, from the loop, as a real step would.
+                             boost::asio::post(io, [reply, progress, op = req.value("op", "")] {
+                                 progress("Container p-db-1  Stopped");
+                                 reply(ok_reply({{"lines", {"done " + op}}}), {});
+                                 progress("after the reply: dropped");
+                             });
+                         });
+    auto work = boost::asio::make_work_guard(io);
+    std::thread loop([&io] { io.run(); });
+    std::vector<std::string> seen;
+    auto reply = send_control_request("proj", {{"op", "stop_services"}}, std::chrono::seconds(5),
+                                      [&](const std::string& line) { seen.push_back(line); });
+    // Without a callback the progress lines are skipped.
+    auto plain = send_control_request("proj", {{"op", "x"}}, std::chrono::seconds(5));
+    work.reset();
+    io.stop();
+    loop.join();
+    REQUIRE(reply);
+    CHECK((*reply)["ok"] == true);
+    CHECK((*reply)["lines"][0] == "done stop_services");
+    CHECK(seen == std::vector<std::string>{"Container p-db-1  Stopping", "Container p-db-1  Stopped"});
+    REQUIRE(plain);
+    CHECK((*plain)["lines"][0] == "done x");
     std::filesystem::remove_all(root);
 }
