@@ -11,7 +11,6 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include <array>
 #include <limits>
 #include <fmt/format.h>
 #include <strings.h>
@@ -50,6 +49,8 @@ struct HttpClient::Impl {
     std::unique_ptr<beast::tcp_stream> plain;
     std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
     beast::flat_buffer buffer;
+    // Where a body lands piece by piece; made once per client, never zeroed (always written first).
+    std::unique_ptr<char[]> chunk = std::make_unique_for_overwrite<char[]>(kChunk);
 
     // Beast reads at most the buffer's free capacity (512 bytes when empty) per system call.
     explicit Impl(std::chrono::milliseconds t) : timeout(t) { buffer.reserve(kChunk); }
@@ -180,10 +181,9 @@ struct HttpClient::Impl {
                 throw;
             }
         }
-        auto chunk = std::make_unique<std::array<char, kChunk>>();
         while (!parser.is_done()) {
-            parser.get().body().data = chunk->data();
-            parser.get().body().size = chunk->size();
+            parser.get().body().data = chunk.get();
+            parser.get().body().size = kChunk;
             ec = on_stream(
                 [&](auto& s, auto h) { http::async_read_some(s, buffer, parser, std::move(h)); });
             if (ec == http::error::need_buffer) ec = {};
@@ -193,17 +193,17 @@ struct HttpClient::Impl {
                                                  url.to_string(), ec.message()),
                                      ec);
             }
-            std::size_t n = chunk->size() - parser.get().body().size;
+            std::size_t n = kChunk - parser.get().body().size;
             if (n == 0) continue;
             if (stream_body) {
                 try {
-                    sink(std::string_view(chunk->data(), n));
+                    sink(std::string_view(chunk.get(), n));
                 } catch (...) {
                     close();  // the rest of the body is still on the wire
                     throw;
                 }
             } else if (out.body.size() < kErrorBodyCap || !sink)
-                out.body.append(chunk->data(), n);
+                out.body.append(chunk.get(), n);
         }
         if (!parser.get().keep_alive()) close();
         return true;

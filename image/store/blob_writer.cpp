@@ -4,7 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <vector>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -39,13 +39,17 @@ BlobWriter::BlobWriter(Resumable, StoreLease lease, const std::filesystem::path&
 }
 
 void BlobWriter::rehash_kept_bytes() {
-    std::vector<char> buf(1 << 20);
+    struct stat st {};
+    if (::fstat(fd_.get(), &st) != 0) throw_errno(fmt::format("stat partial blob \"{}\"", tmp_path_.string()));
+    if (st.st_size == 0) return;  // nothing kept: the usual case
+    constexpr size_t kBuffer = 1 << 20;
+    auto buf = std::make_unique_for_overwrite<char[]>(kBuffer);
     for (;;) {
-        ssize_t n = ::read(fd_.get(), buf.data(), buf.size());
+        ssize_t n = ::read(fd_.get(), buf.get(), kBuffer);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) throw_errno(fmt::format("read partial blob \"{}\"", tmp_path_.string()));
         if (n == 0) break;
-        hash_.update(buf.data(), static_cast<size_t>(n));
+        hash_.update(buf.get(), static_cast<size_t>(n));
         written_ += static_cast<uint64_t>(n);
     }
     if (expected_size_ && written_ > *expected_size_) restart();  // not a prefix of this blob
