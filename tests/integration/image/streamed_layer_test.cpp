@@ -84,7 +84,7 @@ TEST_CASE("a layer streamed into the store is published by finish() only, with i
     }
 }
 
-TEST_CASE("layers are synced once per image; an unsynced layer from an earlier boot is unpacked again") {
+TEST_CASE("layers are synced once per image, an unsynced layer from an earlier boot is unpacked again") {
     StoreFixture f;
     BusyboxImage img({.reference = "stk-test/durable:1"});
     image::import_archive(f.store, img.oci_archive());
