@@ -10,9 +10,11 @@
 #include <boost/beast/version.hpp>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 
-#include <array>
 #include <limits>
+#include <map>
+#include <mutex>
 #include <fmt/format.h>
 #include <strings.h>
 
@@ -34,6 +36,44 @@ std::string tls_key(const TlsSettings& tls) {
     return k;
 }
 
+// A TLS client context per TlsSettings, shared by every connection of the process. The
+// system's CA store (tens of milliseconds to parse) is loaded at the first certificate check,
+// not before: a loopback registry probed over HTTPS that speaks plain HTTP never needs it.
+struct TlsContext {
+    ssl::context ctx{ssl::context::tls_client};
+    std::once_flag system_cas;
+};
+
+int verify_with_system_cas(X509_STORE_CTX* store_ctx, void* arg) {
+    auto* t = static_cast<TlsContext*>(arg);
+    // On failure the chain simply does not verify, and the handshake error says why.
+    std::call_once(t->system_cas,
+                   [&] { X509_STORE_set_default_paths(SSL_CTX_get_cert_store(t->ctx.native_handle())); });
+    return X509_verify_cert(store_ctx);
+}
+
+std::shared_ptr<TlsContext> tls_context(const TlsSettings& settings) {
+    static std::mutex mu;
+    static std::map<std::string, std::shared_ptr<TlsContext>> contexts;
+    std::lock_guard lock(mu);
+    auto& slot = contexts[tls_key(settings)];
+    if (slot) return slot;
+    auto t = std::make_shared<TlsContext>();
+    if (settings.verify) {
+        for (const auto& ca : settings.ca_files) {
+            beast::error_code e;
+            t->ctx.load_verify_file(ca.string(), e);
+            if (e) throw Error(fmt::format("load CA certificate \"{}\": {}", ca.string(), e.message()));
+        }
+        t->ctx.set_verify_mode(ssl::verify_peer);
+        SSL_CTX_set_cert_verify_callback(t->ctx.native_handle(), verify_with_system_cas, t.get());
+    } else {
+        t->ctx.set_verify_mode(ssl::verify_none);
+    }
+    slot = t;
+    return t;
+}
+
 }  // namespace
 
 std::optional<std::string> HttpResponse::header(std::string_view name) const {
@@ -46,10 +86,12 @@ struct HttpClient::Impl {
     asio::io_context ioc;
     std::chrono::milliseconds timeout;
     std::string conn_key;
-    std::unique_ptr<ssl::context> tls_ctx;
+    std::shared_ptr<TlsContext> tls_ctx;
     std::unique_ptr<beast::tcp_stream> plain;
     std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
     beast::flat_buffer buffer;
+    // Where a body lands piece by piece; made once per client, never zeroed (always written first).
+    std::unique_ptr<char[]> chunk = std::make_unique_for_overwrite<char[]>(kChunk);
 
     // Beast reads at most the buffer's free capacity (512 bytes when empty) per system call.
     explicit Impl(std::chrono::milliseconds t) : timeout(t) { buffer.reserve(kChunk); }
@@ -94,21 +136,8 @@ struct HttpClient::Impl {
         if (ec)
             throw TransportError(fmt::format("resolve {}: {}", url.host, ec.message()), ec);
         if (url.scheme == "https") {
-            tls_ctx = std::make_unique<ssl::context>(ssl::context::tls_client);
-            if (settings.verify) {
-                tls_ctx->set_default_verify_paths();
-                for (const auto& ca : settings.ca_files) {
-                    beast::error_code e;
-                    tls_ctx->load_verify_file(ca.string(), e);
-                    if (e)
-                        throw Error(fmt::format("load CA certificate \"{}\": {}", ca.string(),
-                                                e.message()));
-                }
-                tls_ctx->set_verify_mode(ssl::verify_peer);
-            } else {
-                tls_ctx->set_verify_mode(ssl::verify_none);
-            }
-            tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ioc, *tls_ctx);
+            tls_ctx = tls_context(settings);
+            tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ioc, tls_ctx->ctx);
             if (settings.verify) tls->set_verify_callback(ssl::host_name_verification(url.host));
             // SNI is sent for names only; an IP address is not a valid server name.
             beast::error_code addr_ec;
@@ -180,10 +209,9 @@ struct HttpClient::Impl {
                 throw;
             }
         }
-        auto chunk = std::make_unique<std::array<char, kChunk>>();
         while (!parser.is_done()) {
-            parser.get().body().data = chunk->data();
-            parser.get().body().size = chunk->size();
+            parser.get().body().data = chunk.get();
+            parser.get().body().size = kChunk;
             ec = on_stream(
                 [&](auto& s, auto h) { http::async_read_some(s, buffer, parser, std::move(h)); });
             if (ec == http::error::need_buffer) ec = {};
@@ -193,17 +221,17 @@ struct HttpClient::Impl {
                                                  url.to_string(), ec.message()),
                                      ec);
             }
-            std::size_t n = chunk->size() - parser.get().body().size;
+            std::size_t n = kChunk - parser.get().body().size;
             if (n == 0) continue;
             if (stream_body) {
                 try {
-                    sink(std::string_view(chunk->data(), n));
+                    sink(std::string_view(chunk.get(), n));
                 } catch (...) {
                     close();  // the rest of the body is still on the wire
                     throw;
                 }
             } else if (out.body.size() < kErrorBodyCap || !sink)
-                out.body.append(chunk->data(), n);
+                out.body.append(chunk.get(), n);
         }
         if (!parser.get().keep_alive()) close();
         return true;

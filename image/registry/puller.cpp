@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "image/platform.hpp"
 #include "image/registry/registry_client.hpp"
 #include "image/store/file_lock.hpp"
+#include "image/store/streamed_layer.hpp"
 #include "image/store/store_layout.hpp"
 
 namespace stk::image::registry {
@@ -111,14 +113,22 @@ private:
         }
     }
 
+    // A download from byte 0 unpacks as it goes (the layer is published only once the blob
+    // verified); one that resumes, or is retried, unpacks after it, from the stored blob.
     void fetch_into(RegistryClient& client, const LayerJob& job, const std::string& id, BlobWriter& writer) {
+        std::unique_ptr<StreamedLayer> unpack;
+        if (writer.written() == 0) unpack = store_.stream_layer(job.blob, job.diff_id);
+        bool first_try = true;
         with_retries(client.retry_policy(), [&] {
+            if (!first_try) unpack.reset();
+            first_try = false;
             progress_.layer(id, LayerState::Downloading, job.blob.size);
             if (writer.written() < static_cast<uint64_t>(job.blob.size))
                 client.get_blob(
                     job.blob.digest,
                     [&](std::string_view chunk) {
                         writer.write(chunk);
+                        if (unpack) unpack->feed(chunk);
                         progress_.bytes(id, static_cast<int64_t>(writer.written()));
                     },
                     writer.written(), [&](uint64_t start) {
@@ -130,6 +140,10 @@ private:
             writer.commit();
         } catch (const Error& e) {
             throw Error("digest mismatch: " + e.message(), e.code());
+        }
+        if (unpack) {
+            progress_.layer(id, LayerState::Extracting, job.blob.size);
+            unpack->finish();
         }
     }
 

@@ -4,13 +4,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <vector>
+#include <memory>
 
 #include <fmt/format.h>
 
 #include "runtime/sys/error.hpp"
 
 namespace stk::image {
+namespace {
+
+constexpr uint64_t kWritebackStep = 4 << 20;
+
+}  // namespace
 
 BlobWriter::BlobWriter(StoreLease lease, const std::filesystem::path& tmp_dir,
                        std::filesystem::path blob_dir, std::optional<Digest> expected,
@@ -39,16 +44,21 @@ BlobWriter::BlobWriter(Resumable, StoreLease lease, const std::filesystem::path&
 }
 
 void BlobWriter::rehash_kept_bytes() {
-    std::vector<char> buf(1 << 20);
+    struct stat st {};
+    if (::fstat(fd_.get(), &st) != 0) throw_errno(fmt::format("stat partial blob \"{}\"", tmp_path_.string()));
+    if (st.st_size == 0) return;  // nothing kept: the usual case
+    constexpr size_t kBuffer = 1 << 20;
+    auto buf = std::make_unique_for_overwrite<char[]>(kBuffer);
     for (;;) {
-        ssize_t n = ::read(fd_.get(), buf.data(), buf.size());
+        ssize_t n = ::read(fd_.get(), buf.get(), kBuffer);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) throw_errno(fmt::format("read partial blob \"{}\"", tmp_path_.string()));
         if (n == 0) break;
-        hash_.update(buf.data(), static_cast<size_t>(n));
+        hash_.update(buf.get(), static_cast<size_t>(n));
         written_ += static_cast<uint64_t>(n);
     }
     if (expected_size_ && written_ > *expected_size_) restart();  // not a prefix of this blob
+    writeback_from_ = written_;
 }
 
 void BlobWriter::restart() {
@@ -57,6 +67,7 @@ void BlobWriter::restart() {
         throw_errno(fmt::format("truncate \"{}\"", tmp_path_.string()));
     hash_ = Sha256();
     written_ = 0;
+    writeback_from_ = 0;
 }
 
 BlobWriter::~BlobWriter() {
@@ -77,6 +88,7 @@ BlobWriter::BlobWriter(BlobWriter&& o) noexcept
       expected_(std::move(o.expected_)),
       expected_size_(o.expected_size_),
       written_(o.written_),
+      writeback_from_(o.writeback_from_),
       done_(o.done_),
       keep_on_drop_(o.keep_on_drop_) {
     o.done_ = true;
@@ -112,6 +124,13 @@ void BlobWriter::write(const void* data, size_t size) {
     }
     hash_.update(data, size);
     written_ += size;
+    // Starts writing what has come so far back to disk without waiting: commit()'s fsync then
+    // has little left to do. Only a hint, so its result does not matter.
+    if (written_ - writeback_from_ >= kWritebackStep) {
+        ::sync_file_range(fd_.get(), static_cast<off_t>(writeback_from_),
+                          static_cast<off_t>(written_ - writeback_from_), SYNC_FILE_RANGE_WRITE);
+        writeback_from_ = written_;
+    }
 }
 
 Digest BlobWriter::commit() {

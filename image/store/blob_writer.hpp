@@ -53,6 +53,7 @@ private:
     std::optional<Digest> expected_;
     std::optional<uint64_t> expected_size_;
     uint64_t written_ = 0;
+    uint64_t writeback_from_ = 0;  // bytes before this were handed to writeback already
     bool done_ = false;
     bool keep_on_drop_ = false;
 };

@@ -82,7 +82,12 @@ ImageRecord ImageStore::put_image(const Reference& ref, std::string_view manifes
             if (!has_blob(l.digest)) throw Error(fmt::format("layer blob {} is not in the store", l.digest.str()));
         put_blob(config_json, config_digest);
         Digest manifest_digest = put_blob(manifest_json);
-        for (size_t i = 0; i < m.layers.size(); ++i) ensure_layer(m.layers[i], Digest::parse(config.diff_ids[i]));
+        std::vector<Digest> diff_ids;
+        for (size_t i = 0; i < m.layers.size(); ++i) {
+            diff_ids.push_back(Digest::parse(config.diff_ids[i]));
+            ensure_layer(m.layers[i], diff_ids.back());
+        }
+        sync_layers(diff_ids);
         // A reference by digest names only that digest: it must not move a tag such as latest.
         if (ref.digest.empty()) tag(ref, manifest_digest);
         tag(ref.with_digest(manifest_digest), manifest_digest);

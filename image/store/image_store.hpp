@@ -8,6 +8,7 @@
 // Every method is safe against other threads and processes using the same store.
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -23,6 +24,8 @@
 #include "runtime/sys/unique_fd.hpp"
 
 namespace stk::image {
+
+class StreamedLayer;
 
 // One image as a container needs it.
 struct ImageRecord {
@@ -82,8 +85,16 @@ public:
     // Once per layer across threads and processes (flock); the uncompressed stream's sha256
     // must equal `diff_id` or nothing is kept.
     std::filesystem::path ensure_layer(const Descriptor& layer, const Digest& diff_id) const;
-    // The root/ of a completely unpacked layer, or nullopt.
+    // Starts unpacking `layer` from its blob's bytes as they arrive (streamed_layer.hpp), holding
+    // the layer's lock; nullptr when the layer is unpacked already.
+    std::unique_ptr<StreamedLayer> stream_layer(const Descriptor& layer, const Digest& diff_id) const;
+    // The root/ of a completely unpacked layer, or nullopt. Layers are unpacked without a sync
+    // of their own: one unpacked in an earlier boot counts only when a sync_layers() after it
+    // finished (else a power loss may have eaten part of it, and it is unpacked again).
     std::optional<std::filesystem::path> layer_root(const Digest& diff_id) const;
+    // Makes the unpacked layers durable with one syncfs of the store's file system (when one of
+    // them is not yet), then marks them so. put_image() calls it before recording the image.
+    void sync_layers(const std::vector<Digest>& diff_ids) const;
 
     // --- images
     // Stores the manifest and config (their bytes become blobs; the config's digest must match

@@ -16,6 +16,7 @@ inline std::filesystem::path locks(const std::filesystem::path& root) { return r
 inline std::filesystem::path refs(const std::filesystem::path& root) { return root / "refs.json"; }
 
 inline constexpr const char* kLayerRoot = "root";          // the files of an unpacked layer
-inline constexpr const char* kLayerMarker = "complete";    // written last: {"diff_id","bytes","blob"}
+inline constexpr const char* kLayerMarker = "complete";    // written last: {"diff_id","bytes","blob","boot_id"}
+inline constexpr const char* kLayerSynced = "synced";      // made after a syncfs that covered the layer
 
 }  // namespace stk::image::layout

@@ -6,8 +6,12 @@
 // Hard links, symlinks, device nodes, ownership, modes, xattrs and mtimes are kept. Entries
 // that would leave `dest` (.., absolute paths, through symlinks, hard links to outside) are
 // refused with an Error naming the entry; every file is created with openat2(RESOLVE_BENEATH).
+// Nothing is synced: the store decides about durability (image_store.hpp).
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
 
 #include "image/digest.hpp"
 
@@ -19,5 +23,14 @@ struct UnpackResult {
 };
 
 UnpackResult unpack_layer(const std::filesystem::path& archive, const std::filesystem::path& dest);
+
+// The next piece of a (compressed) layer blob, valid until the next call; empty at its end.
+// May throw to give up.
+using LayerSource = std::function<std::string_view()>;
+
+// As unpack_layer(), reading the blob from `source` as it arrives (a download in progress).
+// `what` names the blob in errors.
+UnpackResult unpack_layer_stream(const LayerSource& source, const std::filesystem::path& dest,
+                                 const std::string& what);
 
 }  // namespace stk::image

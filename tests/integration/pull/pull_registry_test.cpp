@@ -99,6 +99,16 @@ TEST_CASE("pull over TLS with basic auth: credentials from the docker config, CA
         CHECK(contains(bad.err, "docker-credential-absent"));
         CHECK(contains(bad.err, "registry " + reg.host()));
     }
+    SECTION("the CA from the system store (SSL_CERT_FILE), loaded at the certificate check") {
+        ::unsetenv("STACK_REGISTRY_CA");
+        ::setenv("SSL_CERT_FILE", reg.ca().c_str(), 1);
+        use_docker_config(p.dir, reg.host(), "stkuser", "s3cret");
+        auto r = p.run({"pull", "-q"});
+        ::unsetenv("SSL_CERT_FILE");
+        INFO(r.err);
+        CHECK(r.code == 0);
+        CHECK(store_of(p).find(Reference::parse(image)));
+    }
     SECTION("without the CA the certificate is refused") {
         ::unsetenv("STACK_REGISTRY_CA");
         use_docker_config(p.dir, reg.host(), "stkuser", "s3cret");
