@@ -150,8 +150,10 @@ Container Container::create(const ContainerSpec& spec) {
         for (const auto& w : warnings) spdlog::warn("container \"{}\": {}", spec.name, w);
         validate_sysctls(spec.sysctls, spec.network.mode == NetworkSpec::Mode::Host);
 
+        // A reset container's writable layer outlives a failed start too.
+        const bool had_layer = std::filesystem::exists(rootfs_layout_for(spec.name).upper);
         RootfsLayout layout = prepare_rootfs_dirs(spec);
-        ScopeExit remove_dirs([&] { remove_rootfs_dirs(spec.name); });
+        ScopeExit remove_dirs([&] { remove_rootfs_dirs(spec.name, had_layer); });
 
         impl->cgroups = make_cgroup_manager();
         impl->cgroup = impl->cgroups->create(spec.name);

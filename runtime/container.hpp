@@ -139,5 +139,10 @@ void stop_container(const std::string& name,
 // Kills what is left in the cgroup (only when force, else a running container is an Error),
 // waits for its monitor, removes the cgroup and <run_root>/containers/<name>/: nothing remains.
 void remove_container(const std::string& name, bool force);
+// remove_container(name, true) that keeps the root's writable layer for the next container of
+// this name, as docker keeps a container's files across stop/start and restarts.
+void reset_container(const std::string& name);
+// remove_container(name, true) when anything of it is left (record, cgroup, kept layer).
+void discard_container(const std::string& name);
 
 }  // namespace stk::runtime

@@ -90,14 +90,18 @@ void stop_container(const std::string& name, std::optional<std::chrono::millisec
     });
 }
 
-void remove_container(const std::string& name, bool force) {
+namespace {
+
+void remove_container_keeping(const std::string& name, bool force, bool keep_writable_layer) {
     validate_container_name(name);
-    with_context(fmt::format("remove container \"{}\"", name), [&] {
+    with_context(fmt::format("{} container \"{}\"", keep_writable_layer ? "reset" : "remove", name), [&] {
         auto s = read_state(name);
         auto cgroups = make_cgroup_manager();
         const bool has_cgroup = cgroups->exists(name);
-        if (!s && !has_cgroup && !std::filesystem::exists(container_dir(name)))
+        if (!s && !has_cgroup && !std::filesystem::exists(container_dir(name))) {
+            if (keep_writable_layer) return;  // nothing to reset
             throw Error("no such container");
+        }
         if (s) {
             ContainerState live = refreshed(*s);
             if (live.status != Status::Exited) {
@@ -113,10 +117,27 @@ void remove_container(const std::string& name, bool force) {
         UniqueFd lock(::open(monitor_lock_file(name).c_str(), O_RDWR | O_CLOEXEC));
         if (lock) ::flock(lock.get(), LOCK_EX);
         lock.reset();
-        remove_rootfs_dirs(name);
-        if (std::filesystem::exists(container_dir(name)))
+        remove_rootfs_dirs(name, keep_writable_layer);
+        if (keep_writable_layer ? std::filesystem::exists(state_file(name))
+                                : std::filesystem::exists(container_dir(name)))
             throw Error(fmt::format("\"{}\" could not be removed", container_dir(name).string()));
     });
+}
+
+}  // namespace
+
+void remove_container(const std::string& name, bool force) {
+    remove_container_keeping(name, force, false);
+}
+
+void reset_container(const std::string& name) { remove_container_keeping(name, true, true); }
+
+void discard_container(const std::string& name) {
+    validate_container_name(name);
+    if (!find_container(name) && !std::filesystem::exists(container_dir(name)) &&
+        !make_cgroup_manager()->exists(name))
+        return;
+    remove_container(name, true);
 }
 
 }  // namespace stk::runtime

@@ -154,7 +154,7 @@ int rm_offline(const std::string& project, const std::vector<std::string>& servi
         if (live && runs(*live)) continue;  // compose's rm: stopped containers only
         std::vector<std::string> errors;
         try {
-            if (live) runtime::remove_container(c.name, true);
+            runtime::discard_container(c.name);
             for (const auto& ns : c.netns)
                 if (net::NetNamespace::exists(ns)) net::NetNamespace::open(ns).destroy();
         } catch (const std::exception& e) {

@@ -159,7 +159,7 @@ bool Supervisor::Impl::start_stopped(Instance& in) {
     } else {
         in.prepared = false;
         in.container.reset();
-        if (runtime::find_container(in.name)) runtime::remove_container(in.name, true);
+        runtime::reset_container(in.name);
         create_container(in);
         start_container(in);
     }

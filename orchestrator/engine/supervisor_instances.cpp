@@ -83,7 +83,12 @@ void Supervisor::Impl::prepare_instance(Instance& in) {
     fs::create_directories(in.dir);
     fs::create_directories(store.dir() / "logs");
     prefixer.add(in.name);
-    if (runtime::find_container(in.name)) runtime::remove_container(in.name, true);
+    // What a container of this name left: a resumed project (`start` without a supervisor)
+    // keeps its writable layer, as docker's start does; anything else starts clean.
+    if (opts.resume)
+        runtime::reset_container(in.name);
+    else
+        runtime::discard_container(in.name);
     for (const auto& [key, sn] : in.service->service.networks)
         if (!networks.count(key)) networks.emplace(key, create_project_network(io, loaded.project, key));
     plumb_network(in);
@@ -359,7 +364,7 @@ void Supervisor::Impl::prepare_restart(Instance& in) {
     if (in.stopping || shutting_down) return;
     try {
         in.container.reset();
-        runtime::remove_container(in.name, true);
+        runtime::reset_container(in.name);
         create_container(in);
         in.prepared = true;
     } catch (const std::exception& e) {
@@ -379,7 +384,7 @@ void Supervisor::Impl::respawn(Instance& in) {
         event(in, "restart");
         if (!std::exchange(in.prepared, false)) {
             in.container.reset();
-            if (runtime::find_container(in.name)) runtime::remove_container(in.name, true);
+            runtime::reset_container(in.name);
             create_container(in);
         }
         start_container(in);
@@ -478,9 +483,7 @@ void Supervisor::Impl::remove_instance(Instance& in, std::vector<std::string>& e
     if (in.status == "paused")
         attempt("unpause", [&] { in.container->unpause(); });  // a frozen task cannot die
     in.container.reset();
-    attempt("remove", [&] {
-        if (runtime::find_container(in.name)) runtime::remove_container(in.name, true);
-    });
+    attempt("remove", [&] { runtime::discard_container(in.name); });
     for (const auto& [key, addr] : in.addresses) {
         auto it = networks.find(key);
         if (it == networks.end()) continue;

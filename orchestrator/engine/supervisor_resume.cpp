@@ -28,7 +28,7 @@ void Supervisor::Impl::resume_from(const supervise::ProjectState& old) {
 void Supervisor::Impl::add_dormant() {
     for (const auto& r : resumed) {
         // What its last run left: the runtime's record and the network namespace.
-        if (runtime::find_container(r.name)) runtime::remove_container(r.name, true);
+        runtime::reset_container(r.name);
         for (const auto& ns : r.netns)
             if (net::NetNamespace::exists(ns)) net::NetNamespace::open(ns).destroy();
         auto it = services.find(r.service);

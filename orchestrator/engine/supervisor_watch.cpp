@@ -79,7 +79,7 @@ void Supervisor::Impl::restart_services(const std::vector<std::string>& names,
                 try {
                     in->prepared = false;
                     in->container.reset();
-                    runtime::remove_container(in->name, true);
+                    runtime::reset_container(in->name);
                     create_container(*in);
                     start_container(*in);
                     r.lines.push_back(fmt::format("Container {}  Restarted", in->name));

@@ -102,7 +102,11 @@ TeardownReport teardown_from_disk(const std::string& project, const DownOptions&
     std::vector<std::string> present;
     for (const auto& name : containers) {
         auto st = runtime::find_container(name);
-        if (!st) continue;
+        if (!st) {  // no record, but perhaps a writable layer kept between two runs
+            attempt(fmt::format("remove container \"{}\"", name),
+                    [&] { runtime::discard_container(name); });
+            continue;
+        }
         present.push_back(name);
         if (st->status == runtime::Status::Running || st->status == runtime::Status::Paused) {
             try {

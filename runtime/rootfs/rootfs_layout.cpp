@@ -72,7 +72,9 @@ std::vector<std::string> mounts_below(const std::string& dir) {
 
 // Removes the contents of dirfd without crossing into another filesystem (a mount we failed
 // to detach must never make us delete files of whatever is mounted there).
-void remove_tree_at(int dirfd, dev_t dev, const std::string& shown) {
+// `keep`: names in this directory (not below) left in place.
+void remove_tree_at(int dirfd, dev_t dev, const std::string& shown,
+                    const std::vector<std::string>& keep = {}) {
     UniqueFd dup(::openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!dup) throw_errno(fmt::format("open \"{}\"", shown));
     DIR* d = ::fdopendir(dup.release());
@@ -80,7 +82,8 @@ void remove_tree_at(int dirfd, dev_t dev, const std::string& shown) {
     std::vector<std::pair<std::string, bool>> entries;
     while (dirent* e = ::readdir(d)) {
         std::string n = e->d_name;
-        if (n == "." || n == "..") continue;
+        if (n == "." || n == ".." || std::find(keep.begin(), keep.end(), n) != keep.end())
+            continue;
         struct stat st {};
         if (::fstatat(dirfd, n.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
         if (S_ISDIR(st.st_mode) && st.st_dev != dev) {
@@ -164,7 +167,7 @@ RootfsLayout prepare_rootfs_dirs(const ContainerSpec& spec) {
     });
 }
 
-void remove_rootfs_dirs(const std::string& container_name) noexcept {
+void remove_rootfs_dirs(const std::string& container_name, bool keep_writable_layer) noexcept {
     try {
         RootfsLayout l = rootfs_layout_for(container_name);
         for (const auto& point : mounts_below(l.dir.string())) {
@@ -181,6 +184,11 @@ void remove_rootfs_dirs(const std::string& container_name) noexcept {
         }
         struct stat st {};
         if (::fstat(dir.get(), &st) != 0) throw_errno("stat " + l.dir.string());
+        if (keep_writable_layer) {
+            remove_tree_at(dir.get(), st.st_dev, l.dir.string(),
+                           {l.upper.filename().string(), l.work.filename().string()});
+            return;
+        }
         remove_tree_at(dir.get(), st.st_dev, l.dir.string());
         dir.reset();
         if (::rmdir(l.dir.c_str()) != 0 && errno != ENOENT)

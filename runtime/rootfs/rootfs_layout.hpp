@@ -1,7 +1,7 @@
 #pragma once
 // Parent side, before clone: the container's private directories under
-// <run_root>/containers/<name>/ (upper, work, merged mount point). They survive a restart of
-// the container; remove_rootfs_dirs() deletes them at `rm`.
+// <run_root>/containers/<name>/ (upper, work, merged mount point). The writable layer (upper,
+// work) survives a reset (stop/start, restarts); remove_rootfs_dirs() deletes it at `rm`.
 #include <filesystem>
 #include <string>
 
@@ -24,7 +24,9 @@ RootfsLayout rootfs_layout_for(const std::string& container_name);
 RootfsLayout prepare_rootfs_dirs(const ContainerSpec& spec);
 
 // Removes <run_root>/containers/<name>/ and everything in it, without crossing mount points
-// (a leftover mount is detached first). Logs, never throws.
-void remove_rootfs_dirs(const std::string& container_name) noexcept;
+// (a leftover mount is detached first). Logs, never throws. keep_writable_layer: everything
+// but the overlay's upper and work directories, which the next container of this name reuses.
+void remove_rootfs_dirs(const std::string& container_name,
+                        bool keep_writable_layer = false) noexcept;
 
 }  // namespace stk::runtime

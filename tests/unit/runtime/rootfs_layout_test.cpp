@@ -35,6 +35,13 @@ TEST_CASE("rootfs: prepare creates the dirs idempotently and remove deletes them
     dir.write("run/containers/stkc/upper/etc/file", "kept across restarts");
     auto again = prepare_rootfs_dirs(spec);
     CHECK(fs::exists(again.upper / "etc/file"));
+    // A reset keeps the writable layer (upper, work) and nothing else.
+    dir.write("run/containers/stkc/state.json", "{}");
+    remove_rootfs_dirs("stkc", true);
+    CHECK(fs::exists(l.upper / "etc/file"));
+    CHECK(fs::is_directory(l.work));
+    CHECK_FALSE(fs::exists(l.merged));
+    CHECK_FALSE(fs::exists(l.dir / "state.json"));
     remove_rootfs_dirs("stkc");
     CHECK_FALSE(fs::exists(l.dir));
     remove_rootfs_dirs("stkc");  // idempotent
