@@ -23,7 +23,12 @@ make_work cmd
 export STACK_CGROUP_PARENT=stkbenchcmd$$
 P=stkbenchcmd$$
 PROJECTS=("$P")
-remove_cgroup_parent() { rmdir /sys/fs/cgroup/*/"$STACK_CGROUP_PARENT" 2>/dev/null; true; }
+# The containers go first: a cgroup parent with children cannot be removed.
+remove_cgroup_parent() {
+  "$STACK" -p "$P" down -t 1 >/dev/null 2>&1
+  rmdir /sys/fs/cgroup/*/"$STACK_CGROUP_PARENT" 2>/dev/null
+  true
+}
 EXTRA_CLEANUP=remove_cgroup_parent
 mkdir -p "$WORK/$P"
 cat >"$WORK/$P/compose.yaml" <<'YAML'
