@@ -47,10 +47,7 @@ int without_supervisor(const GlobalOptions& g, const std::string& project, const
     if (op == "stop_services") return stop_offline(project, f.services, grace_of(f), progress);
     if (op == "kill") return kill_offline(project, f.services, engine::parse_signal(f.signal), progress);
     if (op == "start_services") return start_offline(g, project, f.services, progress);
-    if (op == "restart_services") {
-        if (stop_offline(project, f.services, grace_of(f), progress) != 0) return 1;
-        return start_offline(g, project, f.services, progress);
-    }
+    if (op == "restart_services") return restart_offline(g, project, f.services, grace_of(f), progress);
     if (op == "pause" || op == "unpause") return pause_offline(project, f.services, op == "pause", progress);
     if (op == "rm") return rm_offline(project, f.services, f.volumes, progress);
     throw Error(fmt::format("project \"{}\" is not running", project));

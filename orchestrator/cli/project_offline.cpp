@@ -14,6 +14,7 @@
 #include "orchestrator/cli/project_client.hpp"
 #include "orchestrator/engine/detached_launch.hpp"
 #include "orchestrator/engine/teardown.hpp"
+#include "orchestrator/load/loader.hpp"
 #include "orchestrator/supervise/state/state_store.hpp"
 #include "runtime/container.hpp"
 #include "runtime/container_freeze.hpp"
@@ -114,6 +115,53 @@ int pause_offline(const std::string& project, const std::vector<std::string>& se
     });
 }
 
+namespace {
+
+// The files the project was started from when run from elsewhere with only -p.
+load::LoadOptions recorded_load_options(const GlobalOptions& g, const std::string& project,
+                                        const supervise::ProjectState& st) {
+    load::LoadOptions lo = g.absolute_load_options();
+    if (g.files.empty() && !st.config_files.empty()) {
+        lo.files = st.config_files;
+        if (!lo.project_directory) lo.project_directory = st.working_dir;
+    }
+    lo.project_name = project;
+    return lo;
+}
+
+// `services` plus, transitively, the recorded services that declare `restart: true` on one.
+std::vector<std::string> with_restart_followers(const model::Project& model,
+                                                const supervise::ProjectState& st,
+                                                std::vector<std::string> services) {
+    auto recorded = [&](const std::string& name) {
+        return std::any_of(st.containers.begin(), st.containers.end(),
+                           [&](const auto& c) { return c.service == name; });
+    };
+    for (size_t i = 0; i < services.size(); ++i)
+        for (const auto& svc : model.services)
+            if (auto d = svc.depends_on.find(services[i]);
+                d != svc.depends_on.end() && d->second.restart && recorded(svc.name) &&
+                std::find(services.begin(), services.end(), svc.name) == services.end())
+                services.push_back(svc.name);
+    return services;
+}
+
+}  // namespace
+
+int restart_offline(const GlobalOptions& g, const std::string& project,
+                    const std::vector<std::string>& services,
+                    std::optional<std::chrono::milliseconds> grace,
+                    output::ProgressRenderer& progress) {
+    std::vector<std::string> names = services;
+    if (!names.empty()) {
+        auto st = require_state(project);
+        names = with_restart_followers(
+            load::load_project(recorded_load_options(g, project, st)).project, st, names);
+    }
+    if (stop_offline(project, names, grace, progress) != 0) return 1;
+    return start_offline(g, project, names, progress);
+}
+
 int start_offline(const GlobalOptions& g, const std::string& project,
                   const std::vector<std::string>& services, output::ProgressRenderer& progress) {
     auto st = require_state(project);
@@ -123,13 +171,7 @@ int start_offline(const GlobalOptions& g, const std::string& project,
         if (std::find(up.services.begin(), up.services.end(), c.service) == up.services.end())
             up.services.push_back(c.service);
     for (const auto& c : st.containers) up.scale[c.service] = std::max(up.scale[c.service], c.index);
-    load::LoadOptions lo = g.absolute_load_options();
-    // Run from elsewhere with -p: the files the project was started from.
-    if (g.files.empty() && !st.config_files.empty()) {
-        lo.files = st.config_files;
-        if (!lo.project_directory) lo.project_directory = st.working_dir;
-    }
-    lo.project_name = project;
+    load::LoadOptions lo = recorded_load_options(g, project, st);
     nlohmann::json req = engine::supervise_request(lo, up);
     req["resume"] = true;
     bool streamed = false;

@@ -32,6 +32,12 @@ int kill_offline(const std::string& project, const std::vector<std::string>& ser
 // `services` (all when empty) with their dependencies; Error when one still runs.
 int start_offline(const GlobalOptions& g, const std::string& project,
                   const std::vector<std::string>& services, output::ProgressRenderer& progress);
+// stop_offline then start_offline of `services` and, as with a supervisor, of the recorded
+// services that declare `depends_on: {X: {restart: true}}` on one of them (all when empty).
+int restart_offline(const GlobalOptions& g, const std::string& project,
+                    const std::vector<std::string>& services,
+                    std::optional<std::chrono::milliseconds> grace,
+                    output::ProgressRenderer& progress);
 // Freezes (or thaws) the running ones through the cgroup freezer.
 int pause_offline(const std::string& project, const std::vector<std::string>& services, bool pause,
                   output::ProgressRenderer& progress);

@@ -173,3 +173,16 @@ services:
     CHECK(r.code == 1);
     CHECK(r.err.find("runs without a supervisor") != std::string::npos);
 }
+
+TEST_CASE("offline: restart SERVICE brings its restart: true dependants along") {
+    Project p(kChain);
+    REQUIRE(p.run({"up", "-d"}).code == 0);
+    kill_supervisor(p);
+    REQUIRE(p.run({"stop", "-t", "1"}).code == 0);
+    auto r = p.run({"restart", "-t", "1", "db"});
+    INFO(r.out << r.err);
+    REQUIRE(r.code == 0);
+    CHECK(status_of(p, "db") == "running");
+    CHECK(status_of(p, "api") == "running");     // depends_on db with restart: true
+    CHECK(status_of(p, "worker") == "exited");  // a plain dependant stays as it was
+}
