@@ -20,7 +20,6 @@
 #include "orchestrator/engine/control_protocol.hpp"
 #include "orchestrator/engine/detached_launch.hpp"
 #include "orchestrator/engine/image_pull.hpp"
-#include "orchestrator/engine/plan_options.hpp"
 #include "orchestrator/engine/supervisor.hpp"
 #include "orchestrator/engine/up_services.hpp"
 #include "orchestrator/load/loader.hpp"
@@ -85,7 +84,7 @@ engine::UpOptions up_options(const UpFlags& f, const GlobalOptions& g) {
 
 // The same decision `up` takes, printed instead of carried out (orchestrator/plan).
 void print_dry_run(const load::LoadedProject& loaded, const engine::UpOptions& up) {
-    plan::Plan p = plan::reconcile(loaded.project, loaded.graph, engine::plan_options(up),
+    plan::Plan p = plan::reconcile(loaded.project, loaded.graph, up,
                                    plan::observe(run_root(), loaded.project.name));
     std::cout << p.to_string();
 }

@@ -32,23 +32,18 @@
 #include <nlohmann/json.hpp>
 
 #include "orchestrator/load/options.hpp"
+#include "orchestrator/plan/up_options.hpp"
 
 namespace stk::engine {
 
 // `<run_root>/<project>/control.sock`
 std::filesystem::path control_socket_path(const std::string& project);
 
-// What `up` asks for beyond the stack file (also what `converge` carries).
-struct UpOptions {
-    std::vector<std::string> services;  // empty: all
-    bool no_start = false;
-    bool force_recreate = false;
-    bool no_recreate = false;
-    bool no_deps = false;
-    bool remove_orphans = false;
+// What `up` asks for beyond the stack file (also what `converge` carries): the plan's
+// selection and recreate flags, and how the supervisor carries them out.
+struct UpOptions : plan::UpOptions {
     bool wait = false;                               // --wait: healthy, not just started
     std::optional<std::chrono::milliseconds> wait_timeout;
-    std::map<std::string, int> scale;                // --scale svc=N
     std::optional<std::chrono::milliseconds> timeout;  // -t: stop grace for recreate
     int parallel = 0;                                // 0: no cap
     bool only_selected = false;  // `services` is the selection even when empty (`run`)

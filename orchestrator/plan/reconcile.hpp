@@ -10,20 +10,10 @@
 #include "orchestrator/graph/dependency_graph.hpp"
 #include "orchestrator/model/project.hpp"
 #include "orchestrator/plan/plan.hpp"
+#include "orchestrator/plan/up_options.hpp"
 #include "orchestrator/supervise/state/project_state.hpp"
 
 namespace stk::plan {
-
-// `stack up`'s flags that change the decisions.
-struct UpOptions {
-    std::vector<std::string> services;  // named on the command line; empty: all services
-    std::map<std::string, int> scale;   // --scale svc=N (wins over scale / deploy.replicas)
-    bool no_recreate = false;
-    bool force_recreate = false;
-    bool no_deps = false;  // only the named services, not their dependencies
-    bool no_start = false;
-    bool remove_orphans = false;
-};
 
 // What runs now: the state file (nullopt when the project never ran) and which of its
 // containers have a live process (checked by observe(), not here).

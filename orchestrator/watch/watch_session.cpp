@@ -8,8 +8,9 @@
 #include <boost/asio/post.hpp>
 #include <deque>
 
-#include "orchestrator/engine/plan_options.hpp"
+#include "orchestrator/engine/control_protocol.hpp"
 #include "orchestrator/load/diagnostics.hpp"
+#include "orchestrator/plan/reconcile.hpp"
 #include "orchestrator/watch/container_sync.hpp"
 #include "runtime/sys/error.hpp"
 
@@ -27,7 +28,7 @@ long long ms_since(Clock::time_point t) {
 }
 
 plan::UpOptions save_plan_options(const engine::UpOptions& up) {
-    plan::UpOptions po = engine::plan_options(up);
+    plan::UpOptions po = up;
     po.force_recreate = false;  // --force-recreate applies to the first `up`, not to each save
     return po;
 }
