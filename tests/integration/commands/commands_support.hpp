@@ -27,6 +27,19 @@ services:
     x-stack: {rootfs: host}
 )yaml";
 
+// A job that exits 3 (after `job_script`'s own steps) next to a long-running server.
+inline std::string job_and_server(const std::string& job_script) {
+    return R"yaml(
+services:
+  job:
+    command: ["sh", "-c", ")yaml" + job_script + R"yaml(; exit 3"]
+    x-stack: {rootfs: host}
+  server:
+    command: ["sleep", "1000"]
+    x-stack: {rootfs: host}
+)yaml";
+}
+
 inline int pid_of(const e2e::Project& p, const std::string& service) {
     return p.container(p.cname(service)).value("pid", 0);
 }

@@ -200,15 +200,7 @@ services:
 }
 
 TEST_CASE("wait --down-project returns when the first container stops and takes the project down") {
-    Project p(R"yaml(
-services:
-  job:
-    command: ["sh", "-c", "sleep 0.3; exit 3"]
-    x-stack: {rootfs: host}
-  server:
-    command: ["sleep", "1000"]
-    x-stack: {rootfs: host}
-)yaml");
+    Project p(cmdtest::job_and_server("sleep 0.3"));
     REQUIRE(p.run({"up", "-d"}).code == 0);
     int server = pid_of(p, "server");
     REQUIRE(server > 0);

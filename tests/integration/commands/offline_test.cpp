@@ -152,15 +152,7 @@ TEST_CASE("offline: rm removes the stopped containers only and -s stops them fir
 }
 
 TEST_CASE("offline: wait answers from the recorded exit codes") {
-    Project p(R"yaml(
-services:
-  job:
-    command: ["sh", "-c", "exit 3"]
-    x-stack: {rootfs: host}
-  server:
-    command: ["sleep", "1000"]
-    x-stack: {rootfs: host}
-)yaml");
+    Project p(cmdtest::job_and_server("true"));
     REQUIRE(p.run({"up", "-d"}).code == 0);
     REQUIRE(eventually([&] { return status_of(p, "job") == "exited"; }));
     kill_supervisor(p);
