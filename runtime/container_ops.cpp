@@ -92,20 +92,27 @@ void stop_container(const std::string& name, std::optional<std::chrono::millisec
 
 namespace {
 
-void remove_container_keeping(const std::string& name, bool force, bool keep_writable_layer) {
+struct Removal {
+    bool force = false;                // kill what still runs
+    bool keep_writable_layer = false;  // reset: upper and work stay for the next container
+    bool missing_ok = false;           // nothing left of it is no error
+};
+
+void remove_container_with(const std::string& name, Removal how) {
     validate_container_name(name);
-    with_context(fmt::format("{} container \"{}\"", keep_writable_layer ? "reset" : "remove", name), [&] {
+    const char* verb = how.keep_writable_layer ? "reset" : "remove";
+    with_context(fmt::format("{} container \"{}\"", verb, name), [&] {
         auto s = read_state(name);
         auto cgroups = make_cgroup_manager();
         const bool has_cgroup = cgroups->exists(name);
         if (!s && !has_cgroup && !std::filesystem::exists(container_dir(name))) {
-            if (keep_writable_layer) return;  // nothing to reset
+            if (how.missing_ok) return;
             throw Error("no such container");
         }
         if (s) {
             ContainerState live = refreshed(*s);
             if (live.status != Status::Exited) {
-                if (!force) throw Error("it is running: stop it first or use --force");
+                if (!how.force) throw Error("it is running: stop it first or use --force");
                 if (auto pidfd = open_verified_pidfd(live.pid, live.pid_start_time))
                     pidfd_send_signal_raw(pidfd->get(), SIGKILL);
             }
@@ -117,8 +124,8 @@ void remove_container_keeping(const std::string& name, bool force, bool keep_wri
         UniqueFd lock(::open(monitor_lock_file(name).c_str(), O_RDWR | O_CLOEXEC));
         if (lock) ::flock(lock.get(), LOCK_EX);
         lock.reset();
-        remove_rootfs_dirs(name, keep_writable_layer);
-        if (keep_writable_layer ? std::filesystem::exists(state_file(name))
+        remove_rootfs_dirs(name, how.keep_writable_layer);
+        if (how.keep_writable_layer ? std::filesystem::exists(state_file(name))
                                 : std::filesystem::exists(container_dir(name)))
             throw Error(fmt::format("\"{}\" could not be removed", container_dir(name).string()));
     });
@@ -127,17 +134,15 @@ void remove_container_keeping(const std::string& name, bool force, bool keep_wri
 }  // namespace
 
 void remove_container(const std::string& name, bool force) {
-    remove_container_keeping(name, force, false);
+    remove_container_with(name, {.force = force});
 }
 
-void reset_container(const std::string& name) { remove_container_keeping(name, true, true); }
+void reset_container(const std::string& name) {
+    remove_container_with(name, {.force = true, .keep_writable_layer = true, .missing_ok = true});
+}
 
 void discard_container(const std::string& name) {
-    validate_container_name(name);
-    if (!find_container(name) && !std::filesystem::exists(container_dir(name)) &&
-        !make_cgroup_manager()->exists(name))
-        return;
-    remove_container(name, true);
+    remove_container_with(name, {.force = true, .missing_ok = true});
 }
 
 }  // namespace stk::runtime
