@@ -55,13 +55,13 @@ int run_list(const ListFlags& f) {
         nlohmann::json out = nlohmann::json::array();
         for (const auto& r : rows)
             out.push_back({{"Repository", r.repository}, {"Tag", r.tag}, {"ID", r.id}, {"Digest", r.digest},
-                           {"CreatedAt", r.created}, {"Size", human_size(r.size)}, {"VirtualSize", r.size}});
+                           {"CreatedAt", r.created}, {"Size", output::human_size(r.size)}, {"VirtualSize", r.size}});
         std::cout << out.dump() << '\n';
     } else {
         output::Table table({"REPOSITORY", "TAG", "IMAGE ID", "DIGEST", "CREATED", "SIZE"});
         for (const auto& r : rows)
             table.add_row({r.repository, r.tag, r.id, r.digest.substr(0, 7 + 12), r.created.substr(0, 10),
-                           human_size(r.size)});
+                           output::human_size(r.size)});
         std::cout << table.render();
     }
     return 0;
@@ -88,17 +88,6 @@ nlohmann::json inspect_json(const image::ImageRecord& r) {
 }
 
 }  // namespace
-
-std::string human_size(uint64_t bytes) {
-    const char* units[] = {"B", "kB", "MB", "GB", "TB"};
-    double v = static_cast<double>(bytes);
-    size_t u = 0;
-    while (v >= 1000 && u + 1 < std::size(units)) {
-        v /= 1000;
-        ++u;
-    }
-    return fmt::format("{:.3g}{}", v, units[u]);
-}
 
 void add_image_list(CLI::App& image, CLI::App& top, CommandContext& ctx) {
     auto flags = std::make_shared<ListFlags>();

@@ -8,6 +8,7 @@
 #include "image/store/image_store.hpp"
 #include "orchestrator/cli/commands.hpp"
 #include "orchestrator/cli/image_commands.hpp"
+#include "orchestrator/cli/output/table.hpp"
 #include "orchestrator/engine/container_spec_builder.hpp"
 #include "runtime/state/state_store.hpp"
 #include "runtime/sys/error.hpp"
@@ -82,7 +83,7 @@ void add_image_remove(CLI::App& image, CLI::App& top, CommandContext& ctx) {
         auto report = image::ImageStore().prune(images_in_use());
         std::cout << fmt::format("Deleted {} layers and {} blobs\nTotal reclaimed space: {}\n",
                                  report.layers_removed.size(), report.blobs_removed.size(),
-                                 human_size(report.bytes_freed));
+                                 output::human_size(report.bytes_freed));
         ctx.exit_code = 0;
     });
 }

@@ -50,19 +50,6 @@ std::string human_bytes(uint64_t b) {
     return u == 0 ? fmt::format("{}B", b) : fmt::format("{:.2f}{}", v, units[u]);
 }
 
-// Docker's units for I/O: decimal, three significant digits ("1.45kB", "12.3MB").
-std::string human_si(uint64_t b) {
-    const char* units[] = {"B", "kB", "MB", "GB", "TB"};
-    double v = static_cast<double>(b);
-    int u = 0;
-    while (v >= 1000 && u < 4) {
-        v /= 1000;
-        ++u;
-    }
-    if (u == 0) return fmt::format("{}B", b);
-    return fmt::format("{:.{}f}{}", v, v < 10 ? 2 : v < 100 ? 1 : 0, units[u]);
-}
-
 std::vector<Sample> sample(const std::string& project, const std::vector<std::string>& services) {
     auto st = require_state(project);
     auto cgroups = runtime::make_cgroup_manager();
@@ -98,9 +85,11 @@ void print(const std::vector<Sample>& before, const std::vector<Sample>& now, co
         std::string cpu_text = fmt::format("{:.2f}%", cpu);
         std::string mem_text = human_bytes(s.stats.memory_usage) + " / " + human_bytes(limit);
         std::string mem_pct_text = fmt::format("{:.2f}%", mem_pct);
-        std::string net_text = human_si(s.net.rx_bytes) + " / " + human_si(s.net.tx_bytes);
-        std::string block_text =
-            human_si(s.stats.block_read_bytes) + " / " + human_si(s.stats.block_write_bytes);
+        auto in_out = [](uint64_t in, uint64_t out) {
+            return output::human_size(in) + " / " + output::human_size(out);
+        };
+        std::string net_text = in_out(s.net.rx_bytes, s.net.tx_bytes);
+        std::string block_text = in_out(s.stats.block_read_bytes, s.stats.block_write_bytes);
         if (f.format == "json") {
             nlohmann::json j{{"Name", s.name}, {"Container", s.name}, {"CPUPerc", cpu_text},
                              {"MemUsage", mem_text}, {"MemPerc", mem_pct_text},

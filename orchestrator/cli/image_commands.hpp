@@ -23,7 +23,4 @@ void add_image_remove(CLI::App& image, CLI::App& top, CommandContext& ctx);    /
 // Manifest digests of the images that existing containers on this machine run from.
 std::set<image::Digest> images_in_use();
 
-// docker's sizes: 1000-based, three significant digits ("4.27MB").
-std::string human_size(uint64_t bytes);
-
 }  // namespace stk::cli

@@ -3,10 +3,22 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 
 #include "runtime/sys/error.hpp"
 
 namespace stk::cli::output {
+
+std::string human_size(uint64_t bytes) {
+    const char* units[] = {"B", "kB", "MB", "GB", "TB"};
+    double v = static_cast<double>(bytes);
+    size_t u = 0;
+    while (v >= 1000 && u + 1 < std::size(units)) {
+        v /= 1000;
+        ++u;
+    }
+    return fmt::format("{:.3g}{}", v, units[u]);
+}
 
 void Table::add_row(std::vector<std::string> cells) {
     if (cells.size() != headers_.size()) {

@@ -1,10 +1,14 @@
 #pragma once
 // Plain-text tables as docker prints them: a header row, columns left-aligned and separated by
 // three spaces, the last column not padded.
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace stk::cli::output {
+
+// docker's sizes in tables: 1000-based, three significant digits ("4.27MB", "1.5kB").
+std::string human_size(uint64_t bytes);
 
 class Table {
 public:
