@@ -15,6 +15,7 @@
 #include "orchestrator/cli/global_options.hpp"
 #include "orchestrator/cli/output/progress_renderer.hpp"
 #include "orchestrator/cli/project_build.hpp"
+#include "orchestrator/cli/project_client.hpp"
 #include "orchestrator/cli/watch_client.hpp"
 #include "orchestrator/engine/container_spec_builder.hpp"
 #include "orchestrator/engine/control_protocol.hpp"
@@ -158,13 +159,7 @@ int run_up(const GlobalOptions& g, const UpFlags& f) {
         return 0;
     }
 
-    if (f.detach) {
-        auto report = engine::launch_detached_supervisor(
-            project, engine::supervise_request(lo, up),
-            stream);
-        show(report);
-        return report.ok ? 0 : 1;
-    }
+    if (f.detach) return launch_supervisor(project, engine::supervise_request(lo, up), *progress);
 
     engine::SupervisorOptions opts;
     opts.load = lo;

@@ -7,6 +7,7 @@
 
 #include "orchestrator/cli/output/progress_renderer.hpp"
 #include "orchestrator/engine/control_protocol.hpp"
+#include "orchestrator/engine/detached_launch.hpp"
 #include "orchestrator/supervise/state/state_store.hpp"
 #include "runtime/container.hpp"
 #include "runtime/sys/error.hpp"
@@ -80,6 +81,21 @@ int print_reply(const nlohmann::json& reply, output::ProgressRenderer& progress,
     if (reply.value("ok", false)) return 0;
     if (!reply.contains("errors")) std::cerr << "stack: " << reply.value("error", "failed") << '\n';
     return 1;
+}
+
+int launch_supervisor(const std::string& project, const nlohmann::json& request,
+                      output::ProgressRenderer& progress) {
+    bool streamed = false;
+    auto report = engine::launch_detached_supervisor(project, request, [&](const std::string& line) {
+        streamed = true;
+        progress.line(line);
+    });
+    if (!streamed)
+        for (const auto& l : report.lines) progress.line(l);
+    progress.finish();
+    if (!report.ok) std::cerr << "stack: " << report.error << '\n';
+    std::cout.flush();
+    return report.ok ? 0 : 1;
 }
 
 }  // namespace stk::cli

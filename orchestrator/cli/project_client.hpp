@@ -55,4 +55,10 @@ int print_reply(const nlohmann::json& reply, output::ProgressRenderer& progress,
 // The same with plain lines on stdout.
 int print_reply(const nlohmann::json& reply);
 
+// Starts the project's supervisor detached with `request` (engine::supervise_request), shows
+// its progress lines through `progress` as they come (or its report's lines when none came),
+// and prints its error; the command's exit code.
+int launch_supervisor(const std::string& project, const nlohmann::json& request,
+                      output::ProgressRenderer& progress);
+
 }  // namespace stk::cli

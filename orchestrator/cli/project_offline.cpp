@@ -138,11 +138,9 @@ std::vector<std::string> with_restart_followers(const model::Project& model,
                            [&](const auto& c) { return c.service == name; });
     };
     for (size_t i = 0; i < services.size(); ++i)
-        for (const auto& svc : model.services)
-            if (auto d = svc.depends_on.find(services[i]);
-                d != svc.depends_on.end() && d->second.restart && recorded(svc.name) &&
-                std::find(services.begin(), services.end(), svc.name) == services.end())
-                services.push_back(svc.name);
+        for (const auto& f : model.restart_followers(services[i]))
+            if (recorded(f) && std::find(services.begin(), services.end(), f) == services.end())
+                services.push_back(f);
     return services;
 }
 
@@ -174,16 +172,7 @@ int start_offline(const GlobalOptions& g, const std::string& project,
     load::LoadOptions lo = recorded_load_options(g, project, st);
     nlohmann::json req = engine::supervise_request(lo, up);
     req["resume"] = true;
-    bool streamed = false;
-    auto report = engine::launch_detached_supervisor(project, req, [&](const std::string& line) {
-        streamed = true;
-        progress.line(line);
-    });
-    if (!streamed)
-        for (const auto& l : report.lines) progress.line(l);
-    progress.finish();
-    if (!report.ok) std::cerr << "stack: " << report.error << '\n';
-    return report.ok ? 0 : 1;
+    return launch_supervisor(project, req, progress);
 }
 
 int rm_offline(const std::string& project, const std::vector<std::string>& services, bool volumes,

@@ -701,13 +701,12 @@ void Supervisor::Impl::converge_to(load::LoadedProject next, const UpOptions& up
                        replicas_of(svc, up.scale) != it->second->replicas;
         if ((changed && !up.no_recreate) || up.force_recreate) recreate.insert(svc.name);
     }
-    for (bool grew = true; grew;) {
-        grew = false;
-        for (const auto& svc : next.project.services)
-            for (const auto& [dep, d] : svc.depends_on)
-                if (d.restart && recreate.count(dep) && !recreate.count(svc.name) &&
-                    services.count(svc.name) && !services.at(svc.name)->instances.empty())
-                    grew = recreate.insert(svc.name).second || grew;
+    for (std::vector<std::string> todo(recreate.begin(), recreate.end()); !todo.empty();) {
+        std::string name = todo.back();
+        todo.pop_back();
+        for (const auto& f : next.project.restart_followers(name))
+            if (services.count(f) && !services.at(f)->instances.empty() && recreate.insert(f).second)
+                todo.push_back(f);
     }
     std::vector<std::string> removed;
     for (const auto& [name, s] : services)

@@ -65,15 +65,6 @@ std::vector<std::string> dependants_of(const Impl& impl, const std::string& name
                                             : std::vector<std::string>{};
 }
 
-// Dependants declared with `depends_on: {name: {restart: true}}`.
-std::vector<std::string> restart_followers(const Impl& impl, const std::string& name) {
-    std::vector<std::string> out;
-    for (const auto& svc : impl.loaded.project.services)
-        if (auto it = svc.depends_on.find(name); it != svc.depends_on.end() && it->second.restart)
-            out.push_back(svc.name);
-    return out;
-}
-
 // Runs `step` on each name in turn, the next once the previous one called its continuation.
 void in_sequence(std::vector<std::string> order, Step step, std::function<void()> finished) {
     struct Seq {
@@ -248,7 +239,7 @@ bool Supervisor::Impl::handle_command(const std::string& op, const nlohmann::jso
         bool restart = op == "restart_services";
         auto names = selection(*this, req);
         names = restart ? closure(*this, names,
-                                  [this](const std::string& n) { return restart_followers(*this, n); })
+                                  [this](const std::string& n) { return loaded.project.restart_followers(n); })
                         : closure(*this, names,
                                   [this](const std::string& n) { return dependants_of(*this, n); });
         auto lines = std::make_shared<std::vector<std::string>>();

@@ -10,4 +10,12 @@ const Service* Project::find_service(const std::string& name) const {
     return it != services.end() && it->name == name ? &*it : nullptr;
 }
 
+std::vector<std::string> Project::restart_followers(const std::string& name) const {
+    std::vector<std::string> out;
+    for (const auto& svc : services)
+        if (auto it = svc.depends_on.find(name); it != svc.depends_on.end() && it->second.restart)
+            out.push_back(svc.name);
+    return out;
+}
+
 }  // namespace stk::model

@@ -80,6 +80,8 @@ struct Project {
     Extensions extensions;
 
     const Service* find_service(const std::string& name) const;
+    // The services declaring `depends_on: {name: {restart: true}}`: they restart with it.
+    std::vector<std::string> restart_followers(const std::string& name) const;
 };
 
 }  // namespace stk::model
